@@ -1,0 +1,95 @@
+"""The one module that imports httpx2 (DESIGN §2), and the one place its exceptions become ours.
+
+Everything else in brokerlink (and in the adapters) imports HTTP types from here, so a change of
+HTTP library, or a quirk of the current one, is absorbed in a single file.
+"""
+
+from __future__ import annotations
+
+import httpx2
+from httpx2 import (
+    URL,
+    AsyncBaseTransport,
+    AsyncByteStream,
+    AsyncClient,
+    Auth,
+    BaseTransport,
+    Client,
+    Headers,
+    MockTransport,
+    QueryParams,
+    Request,
+    Response,
+    Timeout,
+)
+
+from brokerlink import errors
+
+__all__ = [
+    "URL",
+    "AsyncBaseTransport",
+    "AsyncByteStream",
+    "AsyncClient",
+    "Auth",
+    "BaseTransport",
+    "Client",
+    "HTTPError",
+    "Headers",
+    "MockTransport",
+    "QueryParams",
+    "Request",
+    "Response",
+    "Timeout",
+    "TransportFailure",
+    "connect_error",
+    "read_error",
+    "read_timeout",
+    "translate_transport_error",
+    "was_delivered",
+]
+
+HTTPError = httpx2.HTTPError
+TransportFailure = httpx2.TransportError
+
+# Failures that happen before the request left this machine: the broker cannot have acted on it.
+_NOT_DELIVERED: tuple[type[BaseException], ...] = (
+    httpx2.ConnectError,
+    httpx2.ConnectTimeout,
+    httpx2.PoolTimeout,
+    httpx2.UnsupportedProtocol,
+    httpx2.ProxyError,
+)
+
+
+def was_delivered(exc: BaseException) -> bool:
+    """False when ``exc`` proves the request never reached the broker (safe to say "not placed")."""
+    return not isinstance(exc, _NOT_DELIVERED)
+
+
+def translate_transport_error(exc: BaseException, *, broker: str | None) -> errors.BrokerError:
+    """Map an httpx2 exception onto our tree. Anything unexpected becomes a ``NetworkError``."""
+    detail = type(exc).__name__
+    message = str(exc) or detail
+    if isinstance(exc, httpx2.TimeoutException):
+        return errors.TimeoutError(f"timed out ({detail}): {message}", broker=broker)
+    if isinstance(exc, httpx2.DecodingError):
+        return errors.ResponseFormatError(f"could not decode the response: {message}", broker=broker)
+    if isinstance(exc, httpx2.HTTPError):
+        return errors.NetworkError(f"network failure ({detail}): {message}", broker=broker)
+    return errors.NetworkError(f"unexpected transport failure ({detail}): {message}", broker=broker)
+
+
+# Constructors used by transports (emulator faults, tests) so they need not import httpx2.
+def connect_error(message: str, request: Request) -> httpx2.ConnectError:
+    """A connection-refused style failure for ``request``."""
+    return httpx2.ConnectError(message, request=request)
+
+
+def read_error(message: str, request: Request) -> httpx2.ReadError:
+    """A connection dropped after the request was sent."""
+    return httpx2.ReadError(message, request=request)
+
+
+def read_timeout(message: str, request: Request) -> httpx2.ReadTimeout:
+    """No response in time after the request was sent."""
+    return httpx2.ReadTimeout(message, request=request)

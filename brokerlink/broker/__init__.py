@@ -1,0 +1,1 @@
+"""The broker facades (sync :class:`Broker`, async :class:`AsyncBroker`) and ``connect``."""

@@ -1,0 +1,208 @@
+"""The asyncio facade: ``async with bl.connect_async("tastytrade:sandbox") as broker``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from brokerlink._http import AsyncClient
+from brokerlink.adapter import StreamSession
+from brokerlink.broker.core import AccountRef, BrokerCore, as_instruments
+from brokerlink.broker.session import Connection
+from brokerlink.capabilities import Capabilities, StreamKind
+from brokerlink.enums import TimeInForce
+from brokerlink.instruments import Instrument, InstrumentLike, instrument
+from brokerlink.models import (
+    Account,
+    Balance,
+    Bar,
+    BarEvent,
+    NewOrder,
+    OptionChain,
+    Order,
+    OrderEvent,
+    OrderGroup,
+    OrderPreview,
+    Position,
+    PositionEvent,
+    Quote,
+    QuoteEvent,
+)
+from brokerlink.money import DecimalLike
+from brokerlink.runtime.drivers import run_async
+from brokerlink.timeframes import Timeframe
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from brokerlink.emulator import Engine
+    from brokerlink.runtime.operation import Operation
+
+__all__ = ["AsyncBroker"]
+
+T = TypeVar("T")
+
+
+class AsyncBroker:
+    """The same methods as :class:`~brokerlink.Broker`, awaited; streams are async iterators.
+
+    Use ``async with``, or ``await broker.aclose()``, to release connections.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._core: BrokerCore = connection.core()
+        self._context = connection.context()
+        self._client = AsyncClient(
+            transport=connection.transport,  # type: ignore[arg-type]
+            timeout=connection.timeout,
+            headers=connection.headers,
+        )
+
+    async def _run(self, operation: Operation[T]) -> T:
+        return await run_async(operation, self._client, self._context, self._connection.auth)
+
+    @property
+    def name(self) -> str:
+        """``"<adapter>:<environment>"`` this broker is connected to."""
+        return f"{self._connection.adapter.name}:{self._connection.adapter.environment.name}"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this adapter supports in this environment."""
+        return self._core.capabilities
+
+    @property
+    def emulator(self) -> Engine | None:
+        """The emulator engine behind an ``emulator`` environment (clock, faults), else ``None``."""
+        return self._connection.engine
+
+    async def aclose(self) -> None:
+        """Close HTTP connections."""
+        await self._client.aclose()
+
+    async def __aenter__(self) -> AsyncBroker:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<AsyncBroker {self.name}>"
+
+    async def accounts(self) -> list[Account]:
+        """Every account the credentials can see."""
+        return await self._run(self._core.accounts())
+
+    async def balances(self, account: AccountRef = None) -> Balance:
+        """Cash, equity and buying power of ``account``."""
+        return await self._run(self._core.balances(account))
+
+    async def positions(self, account: AccountRef = None) -> list[Position]:
+        """Open positions; quantities are negative when short."""
+        return await self._run(self._core.positions(account))
+
+    async def orders(self, account: AccountRef = None, *, status: str = "open", since: datetime | None = None) -> list[Order]:
+        """Orders: working ones (``status="open"``) or all, optionally only those since ``since``."""
+        return await self._run(self._core.orders(account, status, since))
+
+    async def order(self, order_id: str, account: AccountRef = None) -> Order:
+        """One order by its broker id."""
+        return await self._run(self._core.order(order_id, account))
+
+    async def preview(self, new_order: NewOrder) -> OrderPreview:
+        """Cost, fees, buying-power effect and warnings of ``new_order``, without placing it."""
+        return await self._run(self._core.preview(new_order))
+
+    async def place(self, new_order: NewOrder | OrderGroup) -> Order | list[Order]:
+        """Place an order or a group; never retried, reconciled by ``client_id`` when ambiguous."""
+        if isinstance(new_order, OrderGroup):
+            return await self._run(self._core.place_group(new_order))
+        return await self._run(self._core.place(new_order))
+
+    async def replace(
+        self,
+        order_id: str,
+        *,
+        quantity: DecimalLike | None = None,
+        limit_price: DecimalLike | None = None,
+        stop_price: DecimalLike | None = None,
+        time_in_force: TimeInForce | str | None = None,
+        account: AccountRef = None,
+    ) -> Order:
+        """Change a working order; fields the broker cannot change raise ``NotSupportedError``."""
+        operation = self._core.replace(
+            order_id, account, quantity=quantity, limit_price=limit_price, stop_price=stop_price, time_in_force=time_in_force
+        )
+        return await self._run(operation)
+
+    async def cancel(self, order_id: str, account: AccountRef = None) -> Order:
+        """Cancel a working order (may come back ``CANCEL_PENDING``: the final state follows)."""
+        return await self._run(self._core.cancel(order_id, account))
+
+    async def close_position(self, position_or_symbol: Position | InstrumentLike, quantity: DecimalLike | None = None, *, account: AccountRef = None) -> list[Order]:
+        """Close all (or ``quantity``) of a position with the opposite order, marked CLOSE."""
+        return await self._run(self._core.close_position(position_or_symbol, quantity, account))
+
+    async def flatten(self, account: AccountRef = None) -> list[Order]:
+        """Cancel working orders and close every position; returns the closing orders."""
+        return await self._run(self._core.flatten(account))
+
+    async def quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> dict[str, Quote]:
+        """Quotes keyed by canonical symbol."""
+        return await self._run(self._core.quotes(symbols))
+
+    async def bars(
+        self,
+        symbol: InstrumentLike,
+        timeframe: Timeframe | str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Bar]:
+        """Bars oldest first; long ranges are paged and chunked for you."""
+        return await self._run(self._core.bars(symbol, timeframe, start, end, limit))
+
+    async def option_chain(self, underlying: InstrumentLike, expiration: date | None = None) -> OptionChain:
+        """The option chain of ``underlying``, for one expiration or all."""
+        return await self._run(self._core.option_chain(underlying, expiration))
+
+    async def instrument(self, symbol: InstrumentLike) -> Instrument:
+        """``symbol`` as an instrument with details (tick size, multiplier, tradable, ...)."""
+        return await self._run(self._core.instrument(symbol))
+
+    def _session(self) -> StreamSession:
+        return StreamSession(client=self._client, auth=self._connection.auth)
+
+    def stream_quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> AsyncIterator[QuoteEvent]:
+        """Quote events as they arrive."""
+        self.capabilities.require_stream(StreamKind.QUOTES)
+        return self._connection.adapter.stream_quotes(self._session(), as_instruments(symbols))
+
+    def stream_bars(self, symbol: InstrumentLike, timeframe: Timeframe | str) -> AsyncIterator[BarEvent]:
+        """Bar events (``complete`` marks a closed bar)."""
+        self.capabilities.require_stream(StreamKind.BARS)
+        return self._connection.adapter.stream_bars(self._session(), instrument(symbol), Timeframe.parse(timeframe))
+
+    def stream_orders(self, account: AccountRef = None) -> AsyncIterator[OrderEvent]:
+        """Order events (with fills) for ``account``."""
+        self.capabilities.require_stream(StreamKind.ORDERS)
+        return self._account_stream(account, self._connection.adapter.stream_orders)
+
+    def stream_positions(self, account: AccountRef = None) -> AsyncIterator[PositionEvent]:
+        """Position events for ``account``."""
+        self.capabilities.require_stream(StreamKind.POSITIONS)
+        return self._account_stream(account, self._connection.adapter.stream_positions)
+
+    async def _account_stream(self, account: AccountRef, open_stream: _AccountStream[T]) -> AsyncIterator[T]:
+        account_id = await self._run(self._core.account_id(account))
+        async for event in open_stream(self._session(), account_id):
+            yield event
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    _AccountStream = Callable[[StreamSession, str], AsyncIterator[T]]

@@ -1,0 +1,89 @@
+"""``connect`` and ``connect_async``: from a selector or profile to a ready facade."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from brokerlink._http import AsyncBaseTransport, Auth, BaseTransport
+from brokerlink.broker.async_ import AsyncBroker
+from brokerlink.broker.session import Connection
+from brokerlink.broker.sync import Broker
+from brokerlink.config import check_live_allowed, resolve_profile
+from brokerlink.errors import ConfigError
+from brokerlink.registry import AdapterRegistry
+
+if TYPE_CHECKING:
+    from brokerlink.emulator import Engine
+
+__all__ = ["connect", "connect_async", "open_connection"]
+
+
+def connect(
+    selector: str,
+    *,
+    auth: Auth | None = None,
+    transport: BaseTransport | AsyncBaseTransport | None = None,
+    emulator: Engine | None = None,
+    registry: AdapterRegistry | None = None,
+    **overrides: object,
+) -> Broker:
+    """Connect to ``"<adapter>:<environment>"`` or a named profile and return a :class:`Broker`.
+
+    ``auth`` replaces the profile's credentials with any auth strategy (``bl.StaticToken``, ...);
+    ``transport`` sends every request through any httpx2 transport (a mock, a recorder, an
+    emulator on a port). ``emulator`` supplies a pre-configured engine for an ``emulator``
+    environment. Other keyword arguments override profile fields (``account="..."``,
+    ``timeout=10``). ``live`` environments refuse unless the profile sets ``allow_live = true``
+    and ``BROKERLINK_ALLOW_LIVE=1`` is exported; the refusal comes before any request.
+    """
+    return Broker(open_connection(selector, auth=auth, transport=transport, emulator=emulator, registry=registry, overrides=overrides))
+
+
+def connect_async(
+    selector: str,
+    *,
+    auth: Auth | None = None,
+    transport: BaseTransport | AsyncBaseTransport | None = None,
+    emulator: Engine | None = None,
+    registry: AdapterRegistry | None = None,
+    **overrides: object,
+) -> AsyncBroker:
+    """Like :func:`connect`, returning an :class:`AsyncBroker` (use it with ``async with``)."""
+    return AsyncBroker(open_connection(selector, auth=auth, transport=transport, emulator=emulator, registry=registry, overrides=overrides))
+
+
+def open_connection(
+    selector: str,
+    *,
+    auth: Auth | None = None,
+    transport: BaseTransport | AsyncBaseTransport | None = None,
+    emulator: Engine | None = None,
+    registry: AdapterRegistry | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Connection:
+    """Resolve the profile, load the adapter, check the live opt-in and build the connection."""
+    profile = resolve_profile(selector, overrides=dict(overrides or {}))
+    adapter_type = (registry or AdapterRegistry()).get(profile.broker)
+    environment = adapter_type.environments.get(profile.environment)
+    if environment is None:
+        names = ", ".join(adapter_type.environments) or "none"
+        raise ConfigError(
+            f"{adapter_type.display_name} has no environment {profile.environment!r}",
+            key="environment",
+            fix=f"use one of: {names} (for example {profile.broker}:{next(iter(adapter_type.environments), 'sandbox')})",
+        )
+    if environment.is_live:
+        check_live_allowed(profile)
+    adapter = adapter_type(environment, profile)
+    engine = None
+    if environment.is_emulator and transport is None:
+        from brokerlink.emulator import EmulatorConfig
+        from brokerlink.emulator import Engine as EngineType
+
+        seed = profile.emulator_seed
+        engine = emulator or EngineType(EmulatorConfig() if seed is None else EmulatorConfig(seed=seed))
+        transport = adapter.emulator_transport(engine)
+    if auth is None:
+        auth = adapter.authenticate()
+    return Connection(adapter=adapter, profile=profile, auth=auth, transport=transport, engine=engine)

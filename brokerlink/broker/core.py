@@ -1,0 +1,260 @@
+"""The shared, I/O-free half of both facades.
+
+:class:`BrokerCore` turns a facade call into a checked operation: it normalises symbols and
+numbers, refuses what the capabilities exclude *before* any request is built, resolves the
+default account, and adds the cross-broker logic (reconcile after an ambiguous placement, close
+and flatten). :class:`~brokerlink.broker.sync.Broker` and
+:class:`~brokerlink.broker.async_.AsyncBroker` only run what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from brokerlink import errors
+from brokerlink.adapter import Adapter, OrderChanges
+from brokerlink.capabilities import Capabilities, Feature
+from brokerlink.enums import OrderStatus, PositionEffect, Side, TimeInForce
+from brokerlink.instruments import Instrument, InstrumentLike, instrument
+from brokerlink.models import Account, Balance, Bar, NewOrder, OptionChain, Order, OrderGroup, OrderPreview, Position, Quote
+from brokerlink.money import DecimalLike, to_decimal
+from brokerlink.redact import mask_account
+from brokerlink.timeframes import Timeframe
+from brokerlink.timeutil import ensure_utc
+
+if TYPE_CHECKING:
+    from brokerlink.runtime.operation import Operation
+
+__all__ = ["AccountRef", "BrokerCore"]
+
+AccountRef = str | Account | None
+"""An account id, an :class:`Account`, or ``None`` for the profile's default (or only) account."""
+
+
+class BrokerCore:
+    """Builds the operations behind every facade method for one connected adapter."""
+
+    def __init__(self, adapter: Adapter, default_account: str | None) -> None:
+        self.adapter = adapter
+        self.capabilities: Capabilities = adapter.capabilities()
+        self._default_account = default_account
+
+    # -- accounts -------------------------------------------------------------------------------
+    def account_id(self, account: AccountRef) -> Operation[str]:
+        """The id to use for ``account``: given, from the profile, or the only account there is."""
+        if isinstance(account, Account):
+            return account.id
+        if account is not None:
+            return str(account)
+        if self._default_account is not None:
+            return self._default_account
+        self.capabilities.require(Feature.ACCOUNTS)
+        accounts = yield from self.adapter.accounts()
+        if len(accounts) != 1:
+            listed = ", ".join(mask_account(a.id) for a in accounts) or "none"
+            raise errors.ConfigError(
+                f"{len(accounts)} accounts are available ({listed}) and none was chosen",
+                key="account",
+                fix="pass account=... to the call, or set `account` in the profile",
+            )
+        self._default_account = accounts[0].id
+        return accounts[0].id
+
+    def accounts(self) -> Operation[list[Account]]:
+        """See :meth:`brokerlink.Broker.accounts`."""
+        self.capabilities.require(Feature.ACCOUNTS)
+        return (yield from self.adapter.accounts())
+
+    def balances(self, account: AccountRef) -> Operation[Balance]:
+        """See :meth:`brokerlink.Broker.balances`."""
+        self.capabilities.require(Feature.BALANCES)
+        account_id = yield from self.account_id(account)
+        return (yield from self.adapter.balances(account_id))
+
+    def positions(self, account: AccountRef) -> Operation[list[Position]]:
+        """See :meth:`brokerlink.Broker.positions`."""
+        self.capabilities.require(Feature.POSITIONS)
+        account_id = yield from self.account_id(account)
+        return (yield from self.adapter.positions(account_id))
+
+    # -- orders ---------------------------------------------------------------------------------
+    def orders(self, account: AccountRef, status: str, since: datetime | None) -> Operation[list[Order]]:
+        """See :meth:`brokerlink.Broker.orders`."""
+        if status not in ("open", "all"):
+            raise ValueError(f"status must be 'open' or 'all', not {status!r}")
+        self.capabilities.require(Feature.ORDERS if since is None else Feature.ORDER_HISTORY)
+        since_utc = ensure_utc(since, field="since") if since is not None else None
+        account_id = yield from self.account_id(account)
+        return (yield from self.adapter.orders(account_id, status=status, since=since_utc))
+
+    def order(self, order_id: str, account: AccountRef) -> Operation[Order]:
+        """See :meth:`brokerlink.Broker.order`."""
+        self.capabilities.require(Feature.ORDERS)
+        account_id = yield from self.account_id(account)
+        return (yield from self.adapter.order(account_id, str(order_id)))
+
+    def preview(self, new_order: NewOrder) -> Operation[OrderPreview]:
+        """See :meth:`brokerlink.Broker.preview`."""
+        self.capabilities.require(Feature.PREVIEW)
+        self.capabilities.require_order(new_order)
+        account_id = yield from self.account_id(new_order.account)
+        return (yield from self.adapter.preview(account_id, new_order))
+
+    def place(self, new_order: NewOrder) -> Operation[Order]:
+        """Place one order; after an ambiguous send, look it up by client id before reporting."""
+        self.capabilities.require_order(new_order)
+        account_id = yield from self.account_id(new_order.account)
+        try:
+            return (yield from self.adapter.place(account_id, new_order))
+        except errors.AmbiguousOrderError as exc:
+            found = yield from self._reconcile(account_id, new_order.client_id, exc)
+            return found
+
+    def place_group(self, group: OrderGroup) -> Operation[list[Order]]:
+        """Place an OCO / OTO / bracket group (same reconcile rule, by the primary's client id)."""
+        self.capabilities.require_group(group)
+        account_id = yield from self.account_id(group.primary.account)
+        try:
+            return (yield from self.adapter.place_group(account_id, group))
+        except errors.AmbiguousOrderError as exc:
+            primary = yield from self._reconcile(account_id, group.primary.client_id, exc)
+            siblings = []
+            for member in group.all_orders[1:]:
+                found = yield from self.adapter.find_order(account_id, member.client_id)
+                if found is not None:
+                    siblings.append(found)
+            return [primary, *siblings]
+
+    def _reconcile(self, account_id: str, client_id: str, cause: errors.AmbiguousOrderError) -> Operation[Order]:
+        found = yield from self.adapter.find_order(account_id, client_id)
+        if found is None:
+            raise errors.AmbiguousOrderError(
+                f"{cause.message}. A lookup by client_id found no such order yet; it may still "
+                "appear. Check orders() before placing it again",
+                client_id=client_id,
+                broker=self.adapter.name,
+            ) from cause
+        return found
+
+    def replace(
+        self,
+        order_id: str,
+        account: AccountRef,
+        *,
+        quantity: DecimalLike | None = None,
+        limit_price: DecimalLike | None = None,
+        stop_price: DecimalLike | None = None,
+        time_in_force: TimeInForce | str | None = None,
+    ) -> Operation[Order]:
+        """See :meth:`brokerlink.Broker.replace`."""
+        changes = OrderChanges(
+            quantity=None if quantity is None else to_decimal(quantity, field="quantity"),
+            limit_price=None if limit_price is None else to_decimal(limit_price, field="limit_price"),
+            stop_price=None if stop_price is None else to_decimal(stop_price, field="stop_price"),
+            time_in_force=None if time_in_force is None else TimeInForce(time_in_force),
+        )
+        fields = changes.changed_fields()
+        if not fields:
+            raise errors.InvalidOrderError(
+                "replace needs at least one of quantity, limit_price, stop_price, time_in_force",
+                field="replace",
+            )
+        if changes.quantity is not None and changes.quantity <= 0:
+            raise errors.InvalidOrderError("quantity must be positive", field="quantity")
+        self.capabilities.require_replace(fields)
+        account_id = yield from self.account_id(account)
+        return (yield from self.adapter.replace(account_id, str(order_id), changes))
+
+    def cancel(self, order_id: str, account: AccountRef) -> Operation[Order]:
+        """See :meth:`brokerlink.Broker.cancel`."""
+        self.capabilities.require(Feature.CANCEL)
+        account_id = yield from self.account_id(account)
+        return (yield from self.adapter.cancel(account_id, str(order_id)))
+
+    # -- closing --------------------------------------------------------------------------------
+    def close_position(
+        self, target: Position | InstrumentLike, quantity: DecimalLike | None, account: AccountRef
+    ) -> Operation[list[Order]]:
+        """Close all or ``quantity`` of one position with an opposite order marked CLOSE."""
+        if account is None and isinstance(target, Position):
+            account = target.account
+        account_id = yield from self.account_id(account)
+        wanted = target.instrument if isinstance(target, Position) else instrument(target)
+        positions = yield from self.positions(account_id)
+        held = next((p for p in positions if p.instrument == wanted and p.quantity != 0), None)
+        if held is None:
+            raise errors.InvalidOrderError(f"no open position in {wanted} to close", field="symbol")
+        size = abs(held.quantity) if quantity is None else to_decimal(quantity, field="quantity")
+        if size <= 0 or size > abs(held.quantity):
+            raise errors.InvalidOrderError(
+                f"quantity must be between 0 and the position's {abs(held.quantity)}", field="quantity"
+            )
+        order = closing_order(held, size, account_id)
+        placed = yield from self.place(order)
+        return [placed]
+
+    def flatten(self, account: AccountRef) -> Operation[list[Order]]:
+        """Cancel working orders, then close every position; returns the closing orders."""
+        account_id = yield from self.account_id(account)
+        working = yield from self.orders(account_id, "open", None)
+        for order in working:
+            if order.status.is_working and order.status is not OrderStatus.CANCEL_PENDING:
+                yield from self.cancel(order.id, account_id)
+        positions = yield from self.positions(account_id)
+        placed: list[Order] = []
+        for position in positions:
+            if position.quantity != 0:
+                placed.append((yield from self.place(closing_order(position, abs(position.quantity), account_id))))
+        return placed
+
+    # -- market data ----------------------------------------------------------------------------
+    def quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> Operation[dict[str, Quote]]:
+        """See :meth:`brokerlink.Broker.quotes`."""
+        self.capabilities.require(Feature.QUOTES)
+        wanted = as_instruments(symbols)
+        return (yield from self.adapter.quotes(wanted))
+
+    def bars(
+        self, symbol: InstrumentLike, timeframe: Timeframe | str, start: datetime | None, end: datetime | None, limit: int | None
+    ) -> Operation[list[Bar]]:
+        """See :meth:`brokerlink.Broker.bars`."""
+        frame = Timeframe.parse(timeframe)
+        self.capabilities.require_timeframe(str(frame))
+        start_utc = ensure_utc(start, field="start") if start is not None else None
+        end_utc = ensure_utc(end, field="end") if end is not None else None
+        if start_utc and end_utc and start_utc >= end_utc:
+            raise ValueError(f"start ({start_utc.isoformat()}) must be before end ({end_utc.isoformat()})")
+        if limit is not None and limit < 1:
+            raise ValueError(f"limit must be a positive number of bars, not {limit}")
+        return (yield from self.adapter.bars(instrument(symbol), frame, start=start_utc, end=end_utc, limit=limit))
+
+    def option_chain(self, underlying: InstrumentLike, expiration: date | None) -> Operation[OptionChain]:
+        """See :meth:`brokerlink.Broker.option_chain`."""
+        self.capabilities.require(Feature.OPTION_CHAIN)
+        return (yield from self.adapter.option_chain(instrument(underlying), expiration))
+
+    def instrument(self, symbol: InstrumentLike) -> Operation[Instrument]:
+        """See :meth:`brokerlink.Broker.instrument`."""
+        self.capabilities.require(Feature.INSTRUMENT)
+        return (yield from self.adapter.instrument(instrument(symbol)))
+
+
+def as_instruments(symbols: Iterable[InstrumentLike] | InstrumentLike) -> list[Instrument]:
+    """Normalise one symbol or many into instruments, keeping order and dropping duplicates."""
+    items: Iterable[InstrumentLike] = [symbols] if isinstance(symbols, str | Instrument) else symbols
+    seen: dict[str, Instrument] = {}
+    for item in items:
+        parsed = instrument(item)
+        seen.setdefault(str(parsed), parsed)
+    if not seen:
+        raise ValueError("quotes() needs at least one symbol")
+    return list(seen.values())
+
+
+def closing_order(position: Position, quantity: Decimal, account_id: str) -> NewOrder:
+    """A market order that closes ``quantity`` of ``position`` (sell to close / buy to cover)."""
+    side = Side.SELL if position.quantity > 0 else Side.BUY
+    return NewOrder.market(position.instrument, side, quantity, effect=PositionEffect.CLOSE, account=account_id)

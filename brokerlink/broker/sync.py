@@ -1,0 +1,218 @@
+"""The blocking facade: ``bl.connect("tradier:sandbox")`` returns a :class:`Broker`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from brokerlink._http import AsyncClient, Client
+from brokerlink.adapter import StreamSession
+from brokerlink.broker.core import AccountRef, BrokerCore, as_instruments
+from brokerlink.broker.session import Connection
+from brokerlink.broker.streams import StreamPortal
+from brokerlink.capabilities import Capabilities, StreamKind
+from brokerlink.enums import TimeInForce
+from brokerlink.instruments import Instrument, InstrumentLike, instrument
+from brokerlink.models import (
+    Account,
+    Balance,
+    Bar,
+    BarEvent,
+    NewOrder,
+    OptionChain,
+    Order,
+    OrderEvent,
+    OrderGroup,
+    OrderPreview,
+    Position,
+    PositionEvent,
+    Quote,
+    QuoteEvent,
+)
+from brokerlink.money import DecimalLike
+from brokerlink.runtime.drivers import run_sync
+from brokerlink.timeframes import Timeframe
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from brokerlink.emulator import Engine
+    from brokerlink.runtime.operation import Operation
+
+__all__ = ["Broker"]
+
+T = TypeVar("T")
+
+
+class Broker:
+    """One broker account connection with blocking methods (see DESIGN §3 for the contract).
+
+    Use it as a context manager, or call :meth:`close`, to release connections.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._core: BrokerCore = connection.core()
+        self._context = connection.context()
+        self._client = Client(
+            transport=connection.transport,  # type: ignore[arg-type]
+            timeout=connection.timeout,
+            headers=connection.headers,
+        )
+        self._portal = StreamPortal()
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _run(self, operation: Operation[T]) -> T:
+        return run_sync(operation, self._client, self._context, self._connection.auth)
+
+    @property
+    def name(self) -> str:
+        """``"<adapter>:<environment>"`` this broker is connected to."""
+        return f"{self._connection.adapter.name}:{self._connection.adapter.environment.name}"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this adapter supports in this environment."""
+        return self._core.capabilities
+
+    @property
+    def emulator(self) -> Engine | None:
+        """The emulator engine behind an ``emulator`` environment (clock, faults), else ``None``."""
+        return self._connection.engine
+
+    def close(self) -> None:
+        """Close HTTP connections and stop any running stream."""
+        self._portal.close()
+        self._client.close()
+
+    def __enter__(self) -> Broker:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Broker {self.name}>"
+
+    # -- account --------------------------------------------------------------------------------
+    def accounts(self) -> list[Account]:
+        """Every account the credentials can see."""
+        return self._run(self._core.accounts())
+
+    def balances(self, account: AccountRef = None) -> Balance:
+        """Cash, equity and buying power of ``account`` (default: the profile's, or the only one)."""
+        return self._run(self._core.balances(account))
+
+    def positions(self, account: AccountRef = None) -> list[Position]:
+        """Open positions; quantities are negative when short."""
+        return self._run(self._core.positions(account))
+
+    def orders(self, account: AccountRef = None, *, status: str = "open", since: datetime | None = None) -> list[Order]:
+        """Orders: working ones (``status="open"``) or all, optionally only those since ``since``."""
+        return self._run(self._core.orders(account, status, since))
+
+    def order(self, order_id: str, account: AccountRef = None) -> Order:
+        """One order by its broker id."""
+        return self._run(self._core.order(order_id, account))
+
+    # -- trading --------------------------------------------------------------------------------
+    def preview(self, new_order: NewOrder) -> OrderPreview:
+        """Cost, fees, buying-power effect and warnings of ``new_order``, without placing it."""
+        return self._run(self._core.preview(new_order))
+
+    def place(self, new_order: NewOrder | OrderGroup) -> Order | list[Order]:
+        """Place an order (returns :class:`Order`) or a group (returns its orders).
+
+        Never retried. If the answer is lost after sending, the order is looked up by its
+        ``client_id``; if it cannot be found, :class:`~brokerlink.AmbiguousOrderError` is raised.
+        """
+        if isinstance(new_order, OrderGroup):
+            return self._run(self._core.place_group(new_order))
+        return self._run(self._core.place(new_order))
+
+    def replace(
+        self,
+        order_id: str,
+        *,
+        quantity: DecimalLike | None = None,
+        limit_price: DecimalLike | None = None,
+        stop_price: DecimalLike | None = None,
+        time_in_force: TimeInForce | str | None = None,
+        account: AccountRef = None,
+    ) -> Order:
+        """Change a working order; fields the broker cannot change raise ``NotSupportedError``."""
+        operation = self._core.replace(
+            order_id, account, quantity=quantity, limit_price=limit_price, stop_price=stop_price, time_in_force=time_in_force
+        )
+        return self._run(operation)
+
+    def cancel(self, order_id: str, account: AccountRef = None) -> Order:
+        """Cancel a working order (may come back ``CANCEL_PENDING``: the final state follows)."""
+        return self._run(self._core.cancel(order_id, account))
+
+    def close_position(self, position_or_symbol: Position | InstrumentLike, quantity: DecimalLike | None = None, *, account: AccountRef = None) -> list[Order]:
+        """Close all (or ``quantity``) of a position with the opposite order, marked CLOSE."""
+        return self._run(self._core.close_position(position_or_symbol, quantity, account))
+
+    def flatten(self, account: AccountRef = None) -> list[Order]:
+        """Cancel working orders and close every position; returns the closing orders."""
+        return self._run(self._core.flatten(account))
+
+    # -- market data ----------------------------------------------------------------------------
+    def quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> dict[str, Quote]:
+        """Quotes keyed by canonical symbol."""
+        return self._run(self._core.quotes(symbols))
+
+    def bars(
+        self,
+        symbol: InstrumentLike,
+        timeframe: Timeframe | str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Bar]:
+        """Bars oldest first; long ranges are paged and chunked for you."""
+        return self._run(self._core.bars(symbol, timeframe, start, end, limit))
+
+    def option_chain(self, underlying: InstrumentLike, expiration: date | None = None) -> OptionChain:
+        """The option chain of ``underlying``, for one expiration or all."""
+        return self._run(self._core.option_chain(underlying, expiration))
+
+    def instrument(self, symbol: InstrumentLike) -> Instrument:
+        """``symbol`` as an instrument with details (tick size, multiplier, tradable, ...)."""
+        return self._run(self._core.instrument(symbol))
+
+    # -- streams --------------------------------------------------------------------------------
+    def _session(self) -> StreamSession:
+        client = AsyncClient(
+            transport=self._connection.transport,  # type: ignore[arg-type]
+            timeout=self._connection.timeout,
+            headers=self._connection.headers,
+        )
+        return StreamSession(client=client, auth=self._connection.auth)
+
+    def stream_quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> Iterator[QuoteEvent]:
+        """Quote events as they arrive; stop by breaking out of the loop."""
+        self.capabilities.require_stream(StreamKind.QUOTES)
+        wanted = as_instruments(symbols)
+        return self._portal.iterate(lambda: self._connection.adapter.stream_quotes(self._session(), wanted))
+
+    def stream_bars(self, symbol: InstrumentLike, timeframe: Timeframe | str) -> Iterator[BarEvent]:
+        """Bar events (``complete`` marks a closed bar)."""
+        self.capabilities.require_stream(StreamKind.BARS)
+        target, frame = instrument(symbol), Timeframe.parse(timeframe)
+        return self._portal.iterate(lambda: self._connection.adapter.stream_bars(self._session(), target, frame))
+
+    def stream_orders(self, account: AccountRef = None) -> Iterator[OrderEvent]:
+        """Order events (with fills) for ``account``."""
+        self.capabilities.require_stream(StreamKind.ORDERS)
+        account_id = self._run(self._core.account_id(account))
+        return self._portal.iterate(lambda: self._connection.adapter.stream_orders(self._session(), account_id))
+
+    def stream_positions(self, account: AccountRef = None) -> Iterator[PositionEvent]:
+        """Position events for ``account``."""
+        self.capabilities.require_stream(StreamKind.POSITIONS)
+        account_id = self._run(self._core.account_id(account))
+        return self._portal.iterate(lambda: self._connection.adapter.stream_positions(self._session(), account_id))

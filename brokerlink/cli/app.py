@@ -1,0 +1,114 @@
+"""The ``brokerlink`` command: the typer app, its global options, and how errors end a command.
+
+Every failure a user can cause or meet (a :class:`~brokerlink.errors.BrokerError`, or a
+``ValueError`` from bad input) ends the command with ONE red line on stderr, ``error: [paper]
+insufficient buying power ...``, and exit code 1; configuration and usage errors exit with 2.
+``--debug`` (or ``BROKERLINK_DEBUG=1``) prints the traceback first. Anything else is a bug and
+propagates with its traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated, Any
+
+import attrs
+import typer
+from typer.core import TyperGroup
+
+from brokerlink.cli import account_cmds, demo, emulate_cmd, market_cmds, trading_cmds
+from brokerlink.cli.output import err_console, print_error
+from brokerlink.errors import BrokerError, ConfigError
+
+__all__ = ["EXIT_ERROR", "EXIT_USAGE", "Settings", "app", "main"]
+
+EXIT_ERROR = 1
+"""Exit code of a command that failed: the broker said no, the input was wrong, ..."""
+
+EXIT_USAGE = 2
+"""Exit code of a usage or configuration error (the same code click uses for usage errors)."""
+
+DEBUG_ENV_VAR = "BROKERLINK_DEBUG"
+
+
+@attrs.define
+class Settings:
+    """Global options, kept on the click context for the commands and the error handler."""
+
+    debug: bool = False
+
+
+class _Group(TyperGroup):
+    """The root group: turns the errors a user can meet into one line and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            _fail(ctx, exc, EXIT_USAGE)
+        except (BrokerError, ValueError) as exc:
+            _fail(ctx, exc, EXIT_ERROR)
+
+
+def _fail(ctx: Any, exc: Exception, code: int) -> None:
+    settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+    if settings.debug or _env_debug():
+        err_console().print_exception(show_locals=False)
+    print_error(str(exc) or type(exc).__name__)
+    raise typer.Exit(code)
+
+
+def _env_debug() -> bool:
+    return os.environ.get(DEBUG_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            text = version("brokerlink")
+        except PackageNotFoundError:  # a source tree that was never installed
+            text = "unknown"
+        typer.echo(f"brokerlink {text}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="brokerlink",
+    help="One broker-neutral CLI for TradeStation, Tradier and tastytrade, with offline emulators.",
+    no_args_is_help=True,
+    add_completion=False,
+    # A traceback's local variables can hold tokens; never print them.
+    pretty_exceptions_show_locals=False,
+)
+"""The typer application behind the ``brokerlink`` console script."""
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", envvar=DEBUG_ENV_VAR, help="Show the traceback when a command fails."
+        ),
+    ] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Work with any broker through one API: `brokerlink demo` runs offline, no credentials."""
+    ctx.obj = Settings(debug=debug)
+
+
+for _module in (account_cmds, market_cmds, trading_cmds, emulate_cmd, demo):
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``brokerlink`` console script."""
+    app(prog_name="brokerlink")

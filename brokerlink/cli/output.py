@@ -1,0 +1,219 @@
+"""How the CLI writes: rich tables for people, JSON and CSV for programs, one red line per error.
+
+Colours and progress bars follow the terminal: when stdout is not a TTY (a pipe, a file, a test
+runner) rich drops the colours by itself, and :func:`is_interactive` tells commands to skip the
+progress bar and the confirmation prompt. Numbers are written from their ``Decimal`` exactly:
+formatting never goes through ``float``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, TextIO
+
+import cattrs
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from brokerlink.money import decimal_places
+from brokerlink.redact import mask_account
+from brokerlink.wire import make_converter
+
+__all__ = [
+    "Cell",
+    "Column",
+    "cell_text",
+    "err_console",
+    "is_interactive",
+    "money",
+    "out_console",
+    "print_error",
+    "print_table",
+    "quantity",
+    "to_data",
+    "write_csv",
+    "write_json",
+]
+
+Cell = str | Decimal | int | datetime | Enum | Text | None
+"""What a table cell may hold; :func:`cell_text` renders each kind."""
+
+Column = tuple[str, str]
+"""A table column: its header and its justification (``"left"`` or ``"right"``)."""
+
+# Piped output has no terminal width; rich would assume 80 columns and wrap wide tables, which
+# breaks `grep` and `cut`. A generous fixed width keeps every row on one line.
+_PIPE_WIDTH = 200
+
+
+def _width() -> int | None:
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return None
+    return _PIPE_WIDTH
+
+
+def out_console() -> Console:
+    """A console on the current stdout (made per call: tests swap ``sys.stdout``)."""
+    return Console(file=sys.stdout, width=_width(), highlight=False)
+
+
+def err_console() -> Console:
+    """A console on the current stderr, for errors and warnings."""
+    return Console(file=sys.stderr, width=_width(), highlight=False)
+
+
+def is_interactive() -> bool:
+    """True when a person is at the terminal: stdin and stdout are both TTYs."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def money(value: Decimal | None) -> str:
+    """An amount with thousands separators and at least 2 decimals, never rounded.
+
+    ``money(Decimal("1234.5")) == "1,234.50"``; ``money(Decimal("0.0125")) == "0.0125"``. The
+    ``Decimal`` format is exact, so no digit the broker sent is lost.
+    """
+    if value is None:
+        return "-"
+    places = max(2, decimal_places(value))
+    return format(value, f",.{places}f")
+
+
+def quantity(value: Decimal | None) -> str:
+    """A quantity without exponent or trailing zeros: ``10``, ``0.5``, ``-3``."""
+    if value is None:
+        return "-"
+    return format(value, f",.{decimal_places(value)}f")
+
+
+def cell_text(value: Cell) -> str | Text:
+    """Render one cell: ``None`` as ``-``, enums by value, datetimes in ISO 8601, Decimal exactly."""
+    if value is None:
+        return "-"
+    if isinstance(value, Text | str):
+        return value
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, Decimal):
+        return quantity(value)
+    return str(value)
+
+
+def print_table(
+    title: str | None,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    empty: str = "nothing to show",
+) -> None:
+    """Print a rich table, or the ``empty`` line when there are no rows."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for header, justify in columns:
+        table.add_column(header, justify="right" if justify == "right" else "left")
+    count = 0
+    for row in rows:
+        table.add_row(*(cell_text(cell) for cell in row))
+        count += 1
+    console = out_console()
+    if count:
+        console.print(table)
+    else:
+        console.print(f"{title}: {empty}" if title else empty)
+
+
+def print_error(message: str) -> None:
+    """Print ``error: <message>`` in red on stderr, on one line whatever the message holds."""
+    line = " ".join(str(message).split())
+    text = Text("error: ", style="bold red")
+    text.append(line, style="red")
+    err_console().print(text, soft_wrap=True)
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    return make_converter()
+
+
+def to_data(value: object) -> Any:
+    """``value`` (models, lists, dicts of them) as JSON-ready data, with account numbers masked.
+
+    The core converter writes Decimals as exact text, datetimes as ISO 8601 UTC and instruments
+    as their canonical text, and leaves out each model's ``raw`` broker payload.
+    """
+    return _mask(_converter().unstructure(value))
+
+
+def _mask(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {
+            key: mask_account(item) if key == "account" and isinstance(item, str) else _mask(item)
+            for key, item in data.items()
+        }
+    if isinstance(data, list):
+        return [_mask(item) for item in data]
+    return data
+
+
+def _json_default(value: Any) -> Any:
+    # orjson serialises datetimes and enums natively; Decimal would be refused, and a float
+    # would round it, so exact text it is.
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot write a {type(value).__name__} as JSON")
+
+
+def _open(destination: str) -> tuple[TextIO, bool]:
+    """``-`` is stdout (left open); anything else a file opened for writing (closed by the caller)."""
+    if destination == "-":
+        return sys.stdout, False
+    return Path(destination).open("w", encoding="utf-8", newline=""), True
+
+
+def write_json(data: object, destination: str = "-") -> None:
+    """Write ``data`` (already unstructured: dicts, lists, Decimals, datetimes) as indented JSON."""
+    text = orjson.dumps(
+        data, default=_json_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+    ).decode()
+    stream, owned = _open(destination)
+    try:
+        stream.write(text + "\n")
+    finally:
+        if owned:
+            stream.close()
+
+
+def _csv_cell(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")  # exact, and never an exponent ("1E+2")
+    return value
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], destination: str = "-") -> None:
+    """Write a CSV with ``header``; Decimals as exact text, datetimes in ISO 8601."""
+    stream, owned = _open(destination)
+    try:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(
+                [_csv_cell(value) for value in row]
+            )
+    finally:
+        if owned:
+            stream.close()

@@ -1,0 +1,51 @@
+"""A broker sandbox's "personality": the knobs a wire front sets to imitate its broker (DESIGN §9).
+
+The engine's behaviour is one set of rules; these few switches cover the ways the three sandboxes
+are known to differ. A front builds one ``Personality`` and hands it to the engine.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from brokerlink.enums import AssetClass, OrderType
+
+__all__ = ["Personality"]
+
+_ALL_CLASSES = frozenset(
+    {AssetClass.EQUITY, AssetClass.OPTION, AssetClass.FUTURE, AssetClass.INDEX, AssetClass.CRYPTO}
+)
+
+
+@attrs.frozen(kw_only=True)
+class Personality:
+    """Broker-specific behaviour of the emulated sandbox.
+
+    - ``name``: put in every error's ``broker`` field (``"tradier"``); ``None`` for the plain engine.
+    - ``replace_keeps_id``: a replace modifies the order in place (tastytrade, TradeStation) instead
+      of retiring it as ``REPLACED`` and issuing a new id (Tradier).
+    - ``cancel_is_async``: a cancel answers ``CANCEL_PENDING``; ``CANCELED`` arrives on the next
+      :meth:`~brokerlink.emulator.Engine.advance`, as with brokers that confirm cancels later.
+    - ``drop_fill_event_every``: ``n > 0`` hides every n-th fill event from the *stream view* of
+      the event log (the TradeStation SIM drops fill frames); order state is unaffected.
+    - ``allow_fractional_equity``: equity quantities may have decimals.
+    - ``asset_classes``: what the broker trades; other symbols are unknown to it
+      (``SymbolNotFoundError``). Indices are quotable only, never tradable.
+    - ``reject_market_orders_outside_regular_hours``: a market order placed while its instrument's
+      regular session is closed is rejected instead of queued for the open.
+    - ``extended_hours_order_types``: the order types accepted with an extended-hours time in
+      force (``DAY_EXT``/``GTC_EXT``).
+    - ``record_rejections``: a business rejection (funds, market hours) leaves a ``REJECTED``
+      order in the history, as brokers that assign ids before checking do; malformed orders
+      (bad tick, unknown symbol) are never recorded.
+    """
+
+    name: str | None = None
+    replace_keeps_id: bool = False
+    cancel_is_async: bool = False
+    drop_fill_event_every: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    allow_fractional_equity: bool = True
+    asset_classes: frozenset[AssetClass] = _ALL_CLASSES
+    reject_market_orders_outside_regular_hours: bool = True
+    extended_hours_order_types: frozenset[OrderType] = frozenset({OrderType.LIMIT})
+    record_rejections: bool = True
