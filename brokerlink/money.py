@@ -93,14 +93,17 @@ def decimal_places(value: Decimal) -> int:
     ``decimal_places(Decimal("187.50")) == 1``, ``decimal_places(Decimal("100")) == 0``. Tick
     checks use this, so ``"187.500"`` passes a two-decimal rule.
     """
-    exponent = value.normalize().as_tuple().exponent
-    # Only NaN/sNaN/Infinity have a str exponent; they are never valid amounts here.
-    if not isinstance(exponent, int):
+    if not value.is_finite():
         raise ValueError(f"{value!r} is not a finite number")
-    return max(0, -exponent)
+    return len(format_plain(value).partition(".")[2])
 
 
 def format_plain(value: Decimal) -> str:
-    """``value`` as plain text, without exponent or trailing zeros: ``5000``, ``4512.5``."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    """``value`` as plain text, without exponent or trailing zeros: ``5000``, ``4512.5``.
+
+    Exact for any number of digits (``Decimal.normalize`` would round to the context precision).
+    """
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").removesuffix(".")
+    return "0" if text == "-0" else text

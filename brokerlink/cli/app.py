@@ -17,7 +17,14 @@ import attrs
 import typer
 from typer.core import TyperGroup
 
-from brokerlink.cli import account_cmds, demo, emulate_cmd, market_cmds, trading_cmds
+from brokerlink.cli import (
+    account_cmds,
+    config_cmds,
+    demo,
+    emulate_cmd,
+    market_cmds,
+    trading_cmds,
+)
 from brokerlink.cli.output import err_console, print_error
 from brokerlink.errors import BrokerError, ConfigError
 
@@ -105,7 +112,7 @@ def _root(
     ctx.obj = Settings(debug=debug)
 
 
-for _module in (account_cmds, market_cmds, trading_cmds, emulate_cmd, demo):
+for _module in (config_cmds, account_cmds, market_cmds, trading_cmds, emulate_cmd, demo):
     _module.register(app)
 
 

@@ -27,12 +27,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from brokerlink.enums import AssetClass
+from brokerlink.instruments import Instrument
 from brokerlink.timeutil import ensure_utc
 
 __all__ = [
     "NEW_YORK",
     "NYSE_HOLIDAYS",
     "Schedule",
+    "ScheduleLike",
     "Session",
     "SessionWindow",
     "is_open",
@@ -105,11 +107,17 @@ _SCHEDULES: dict[AssetClass, Schedule] = {
 }
 
 
-def schedule_for(asset_class: AssetClass | Schedule) -> Schedule:
-    """The schedule an asset class trades on (a :class:`Schedule` is returned unchanged)."""
-    if isinstance(asset_class, Schedule):
-        return asset_class
-    return _SCHEDULES[asset_class]
+ScheduleLike = Instrument | AssetClass | Schedule
+"""What the calendar functions accept: an instrument, its asset class, or a schedule."""
+
+
+def schedule_for(what: ScheduleLike) -> Schedule:
+    """The schedule an instrument or asset class trades on (a :class:`Schedule` passes through)."""
+    if isinstance(what, Schedule):
+        return what
+    if isinstance(what, AssetClass):
+        return _SCHEDULES[what]
+    return _SCHEDULES[what.asset_class]
 
 
 def _ny(day: date, hour: int, minute: int = 0) -> datetime:
@@ -121,7 +129,7 @@ def _is_exchange_day(day: date) -> bool:
     return day.weekday() < 5 and day not in NYSE_HOLIDAYS
 
 
-def windows_on(schedule: AssetClass | Schedule, day: date) -> list[SessionWindow]:
+def windows_on(schedule: ScheduleLike, day: date) -> list[SessionWindow]:
     """The session windows of trading date ``day``, in time order (empty when it is no trading day)."""
     sched = schedule_for(schedule)
     if sched is Schedule.CRYPTO:
@@ -153,7 +161,7 @@ def _candidate_days(schedule: Schedule, dt: datetime) -> tuple[date, ...]:
     return (local,)
 
 
-def session_at(schedule: AssetClass | Schedule, dt: datetime) -> Session:
+def session_at(schedule: ScheduleLike, dt: datetime) -> Session:
     """The session in force at ``dt`` for instruments on ``schedule``."""
     sched = schedule_for(schedule)
     dt = ensure_utc(dt, field="dt")
@@ -164,7 +172,7 @@ def session_at(schedule: AssetClass | Schedule, dt: datetime) -> Session:
     return Session.CLOSED
 
 
-def is_open(schedule: AssetClass | Schedule, dt: datetime, extended: bool = False) -> bool:
+def is_open(schedule: ScheduleLike, dt: datetime, extended: bool = False) -> bool:
     """Whether ``dt`` is in the regular session, or in any session when ``extended`` is true."""
     session = session_at(schedule, dt)
     if session is Session.CLOSED:
@@ -172,7 +180,7 @@ def is_open(schedule: AssetClass | Schedule, dt: datetime, extended: bool = Fals
     return extended or session is Session.REGULAR
 
 
-def trading_date(schedule: AssetClass | Schedule, dt: datetime) -> date:
+def trading_date(schedule: ScheduleLike, dt: datetime) -> date:
     """The trading date ``dt`` belongs to (futures evenings belong to the next day)."""
     sched = schedule_for(schedule)
     dt = ensure_utc(dt, field="dt")
@@ -185,7 +193,7 @@ def trading_date(schedule: AssetClass | Schedule, dt: datetime) -> date:
 
 
 def trading_windows(
-    schedule: AssetClass | Schedule, start: datetime, end: datetime, extended: bool = False
+    schedule: ScheduleLike, start: datetime, end: datetime, extended: bool = False
 ) -> list[tuple[datetime, datetime]]:
     """The tradable intervals overlapping ``[start, end)``, clipped to it, in time order.
 
@@ -197,7 +205,7 @@ def trading_windows(
 
 
 def previous_close(
-    schedule: AssetClass | Schedule, dt: datetime, extended: bool = True
+    schedule: ScheduleLike, dt: datetime, extended: bool = True
 ) -> datetime | None:
     """The end of the last session window that ended at or before ``dt`` (within 2 weeks)."""
     sched = schedule_for(schedule)
@@ -232,7 +240,7 @@ def _windows_between(
 
 
 def trading_minutes(
-    schedule: AssetClass | Schedule, start: datetime, end: datetime, extended: bool = False
+    schedule: ScheduleLike, start: datetime, end: datetime, extended: bool = False
 ) -> list[datetime]:
     """The start of every trading minute in ``[start, end)``, in order (UTC, second 0)."""
     sched = schedule_for(schedule)
@@ -249,7 +257,7 @@ def trading_minutes(
 
 
 def next_open(
-    schedule: AssetClass | Schedule, dt: datetime, extended: bool = False
+    schedule: ScheduleLike, dt: datetime, extended: bool = False
 ) -> datetime | None:
     """The first moment at or after ``dt`` when the market is open (``None`` if not within 2 weeks)."""
     sched = schedule_for(schedule)
@@ -260,7 +268,7 @@ def next_open(
 
 
 def session_end(
-    schedule: AssetClass | Schedule, dt: datetime, extended: bool = False
+    schedule: ScheduleLike, dt: datetime, extended: bool = False
 ) -> datetime | None:
     """When the session containing ``dt`` (or, if closed, the next one) ends.
 

@@ -41,9 +41,7 @@ occ_strikes = st.integers(min_value=1, max_value=99_999_999).map(lambda n: Decim
 fop_strikes = st.decimals(
     min_value=Decimal("0.0000001"), max_value=Decimal("99999999"), places=7, allow_nan=False
 )
-futures = st.builds(
-    Future, products, st.integers(1, 12), st.integers(2000, 2099)
-)
+futures = st.builds(Future, products, st.integers(1, 12), st.integers(2000, 2099))
 
 equities = st.builds(Equity, tickers)
 options = st.builds(Option, roots, expirations, rights, occ_strikes)
@@ -126,7 +124,8 @@ def test_option_examples() -> None:
     assert opt.occ_compact == "AAPL250321C00175000"
     assert opt.root == "AAPL"
     assert opt.right is OptionRight.CALL
-    assert opt.strike == Decimal("175") and isinstance(opt.strike, Decimal)
+    assert opt.strike == Decimal("175")
+    assert isinstance(opt.strike, Decimal)
     assert opt.asset_class is AssetClass.OPTION
     assert opt.multiplier == 100
     # Every accepted spelling of the same contract is the same value.
@@ -196,7 +195,8 @@ def test_details_are_out_of_eq_hash_and_repr() -> None:
     assert repr(rich) == repr(plain)
     assert "E-mini" not in repr(rich)
     assert plain.details is None
-    assert rich.details is not None and rich.details.tick_size == Decimal("0.25")
+    assert rich.details is not None
+    assert rich.details.tick_size == Decimal("0.25")
     assert rich.multiplier == 50
     assert plain.multiplier == 1
 

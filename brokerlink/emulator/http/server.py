@@ -1,0 +1,179 @@
+"""Serving a front over real HTTP on loopback, for ``brokerlink emulate <adapter> --port N``.
+
+``serve(front)`` runs uvicorn in a background thread behind a small ASGI wrapper and returns a
+:class:`ServerHandle` with the ``url`` to call and ``stop()``. Any HTTP client can then talk to
+the emulated broker, not only brokerlink. Streaming replies go out with chunked encoding, one
+frame per chunk, and end when the client disconnects or the server stops.
+
+The engine's fault plan applies as in the in-process transport, with one difference: a
+``DropConnection`` on a plain request is served by sending the response head and then closing the
+connection, so the client sees the answer cut off (the request was acted on, the answer lost).
+
+Only loopback addresses are accepted: an emulator has no authentication and must never be
+reachable from another machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import threading
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from brokerlink._http import Request
+from brokerlink.emulator.http.front import Front
+from brokerlink.emulator.http.transport import ConnectionDropped, fault_action, faulted_frames
+
+if TYPE_CHECKING:
+    import uvicorn
+
+__all__ = ["ServerHandle", "asgi_app", "serve"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_STARTUP_SECONDS = 10.0
+
+
+def _check_loopback(host: str) -> None:
+    if host == "localhost":
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise ValueError(
+            f"refusing to serve the emulator on {host!r}: it has no authentication, so it only "
+            f"listens on loopback; use host='127.0.0.1' (or '::1')"
+        )
+
+
+def asgi_app(front: Front) -> AsgiApp:
+    """An ASGI application serving ``front`` (with the engine's fault plan applied)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        request = _request(scope, body)
+        path = request.url.path
+        action = fault_action(front, front.engine.faults.take(path))
+        if action.delay:
+            await asyncio.sleep(action.delay)
+        reply = action.answer or front.handle(request)
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
+        if action.drop:
+            # Send the head, then hang up without a body: the client's read fails mid-response.
+            await send({"type": "http.response.start", "status": reply.status, "headers": [*headers, (b"content-length", b"1")]})
+            return
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        if isinstance(reply.body, bytes):
+            await send({"type": "http.response.body", "body": reply.body})
+            return
+        frames = faulted_frames(reply.body, front.engine.faults, path)
+        await _pump(frames, receive, send)
+
+    return app
+
+
+async def _pump(frames: AsyncGenerator[bytes, None], receive: Receive, send: Send) -> None:
+    """Send frames as chunks until they end, the client disconnects, or a fault cuts the stream."""
+
+    async def forward() -> None:
+        async for frame in frames:
+            await send({"type": "http.response.body", "body": frame, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def disconnected() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    pumping = asyncio.ensure_future(forward())
+    watching = asyncio.ensure_future(disconnected())
+    try:
+        await asyncio.wait({pumping, watching}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (pumping, watching):
+            task.cancel()
+        results = await asyncio.gather(pumping, watching, return_exceptions=True)
+        await frames.aclose()
+    for result in results:
+        # A dropped stream returns without finishing the body: uvicorn then closes the connection.
+        if isinstance(result, BaseException) and not isinstance(result, ConnectionDropped | asyncio.CancelledError):
+            raise result
+
+
+def _request(scope: Scope, body: bytes) -> Request:
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+    host = next((v for k, v in headers if k.lower() == "host"), "127.0.0.1")
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string", b"")
+    target = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
+    return Request(scope["method"], f"{scope.get('scheme', 'http')}://{host}{target}", headers=headers, content=body)
+
+
+class ServerHandle:
+    """A running emulator server: ``url`` to call, ``stop()`` to end it (also a context manager)."""
+
+    def __init__(self, server: uvicorn.Server, thread: threading.Thread, url: str) -> None:
+        self._server = server
+        self._thread = thread
+        self.url = url
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving (open streams are closed) and wait for the server thread to end."""
+        self._server.should_exit = True
+        self._server.force_exit = True
+        self._thread.join(timeout)
+
+    def wait(self) -> None:
+        """Block until the server stops (``brokerlink emulate`` runs in the foreground with this)."""
+        self._thread.join()
+
+    def __enter__(self) -> ServerHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<ServerHandle {self.url}>"
+
+
+def serve(front: Front, *, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
+    """Serve ``front`` on ``host:port`` (loopback only; port 0 picks a free one) in a thread."""
+    _check_loopback(host)
+    import uvicorn  # only the served emulator needs it: the in-process transport stays light
+
+    config = uvicorn.Config(
+        asgi_app(front),
+        host=host,
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"brokerlink-emulate-{front.name}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + _STARTUP_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the emulator server did not start on {host}:{port} (port in use?)")
+        time.sleep(0.01)
+    bound = server.servers[0].sockets[0].getsockname()
+    shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+    return ServerHandle(server, thread, f"http://{shown}:{bound[1]}")
