@@ -21,8 +21,14 @@ import orjson
 from brokerlink.bulk import BarLayout, bar_decoder
 
 TRADESTATION_LAYOUT = BarLayout(
-    time="TimeStamp", open="Open", high="High", low="Low", close="Close", volume="TotalVolume",
-    container="Bars", stamp="end",
+    time="TimeStamp",
+    open="Open",
+    high="High",
+    low="Low",
+    close="Close",
+    volume="TotalVolume",
+    container="Bars",
+    stamp="end",
 )
 
 
@@ -34,13 +40,24 @@ def make_payload(count: int) -> bytes:
         base = 100 + (i % 500) / 100
         bars.append(
             {
-                "High": f"{base + 0.35:.2f}", "Low": f"{base - 0.4:.2f}", "Open": f"{base:.2f}",
+                "High": f"{base + 0.35:.2f}",
+                "Low": f"{base - 0.4:.2f}",
+                "Open": f"{base:.2f}",
                 "Close": f"{base + 0.12:.2f}",
                 "TimeStamp": (start + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "TotalVolume": str(1000 + i % 977), "DownTicks": 12, "DownVolume": 480,
-                "OpenInterest": "0", "IsRealtime": False, "IsEndOfHistory": i == count - 1,
-                "TotalTicks": 31, "UnchangedTicks": 1, "UnchangedVolume": 20, "UpTicks": 18,
-                "UpVolume": 520, "Epoch": 1704205860000 + i * 60000, "BarStatus": "Closed",
+                "TotalVolume": str(1000 + i % 977),
+                "DownTicks": 12,
+                "DownVolume": 480,
+                "OpenInterest": "0",
+                "IsRealtime": False,
+                "IsEndOfHistory": i == count - 1,
+                "TotalTicks": 31,
+                "UnchangedTicks": 1,
+                "UnchangedVolume": 20,
+                "UpTicks": 18,
+                "UpVolume": 520,
+                "Epoch": 1704205860000 + i * 60000,
+                "BarStatus": "Closed",
             }
         )
     return orjson.dumps({"Bars": bars})
@@ -70,7 +87,8 @@ def main() -> int:
     body = make_payload(args.bars)
     decode = bar_decoder(TRADESTATION_LAYOUT, interval=timedelta(minutes=1))
     bars = decode(body)
-    assert len(bars) == args.bars and bars[0].time == datetime(2024, 1, 2, 14, 30, tzinfo=UTC)
+    assert len(bars) == args.bars
+    assert bars[0].time == datetime(2024, 1, 2, 14, 30, tzinfo=UTC)
 
     baseline = ours = float("inf")
     for _ in range(2):  # interleave so drift in machine load hits both paths alike

@@ -15,7 +15,14 @@ from brokerlink.auth import AuthStrategy, NoAuth, StaticToken
 from brokerlink.broker.async_ import AsyncBroker
 from brokerlink.broker.connect import connect, connect_async
 from brokerlink.broker.sync import Broker
-from brokerlink.capabilities import Capabilities, Feature, HistoryLimits, ReplaceSupport, StreamKind, StreamSupport
+from brokerlink.capabilities import (
+    Capabilities,
+    Feature,
+    HistoryLimits,
+    ReplaceSupport,
+    StreamKind,
+    StreamSupport,
+)
 from brokerlink.enums import (
     AccountStatus,
     AccountType,
@@ -158,9 +165,9 @@ __all__ = [
     "GroupKind",
     "HistoryLimits",
     "Index",
-    "InsufficientFundsError",
     "Instrument",
     "InstrumentDetails",
+    "InsufficientFundsError",
     "InvalidOrderError",
     "Leg",
     "NetworkError",

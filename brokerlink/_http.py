@@ -73,7 +73,9 @@ def translate_transport_error(exc: BaseException, *, broker: str | None) -> erro
     if isinstance(exc, httpx2.TimeoutException):
         return errors.TimeoutError(f"timed out ({detail}): {message}", broker=broker)
     if isinstance(exc, httpx2.DecodingError):
-        return errors.ResponseFormatError(f"could not decode the response: {message}", broker=broker)
+        return errors.ResponseFormatError(
+            f"could not decode the response: {message}", broker=broker
+        )
     if isinstance(exc, httpx2.HTTPError):
         return errors.NetworkError(f"network failure ({detail}): {message}", broker=broker)
     return errors.NetworkError(f"unexpected transport failure ({detail}): {message}", broker=broker)

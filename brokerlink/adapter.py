@@ -107,7 +107,11 @@ class OrderChanges:
 
     def changed_fields(self) -> list[str]:
         """Names of the fields that are set."""
-        return [field.name for field in attrs.fields(OrderChanges) if getattr(self, field.name) is not None]
+        return [
+            field.name
+            for field in attrs.fields(OrderChanges)
+            if getattr(self, field.name) is not None
+        ]
 
 
 @attrs.frozen(kw_only=True)
@@ -168,7 +172,9 @@ class Adapter(abc.ABC):
         """Open positions of one account."""
         raise self._unsupported("positions")
 
-    def orders(self, account_id: str, *, status: str, since: datetime | None) -> Operation[list[Order]]:
+    def orders(
+        self, account_id: str, *, status: str, since: datetime | None
+    ) -> Operation[list[Order]]:
         """Orders of one account: ``status`` is ``"open"`` or ``"all"``."""
         raise self._unsupported("orders")
 
@@ -216,7 +222,9 @@ class Adapter(abc.ABC):
         """Bars oldest first, paginated and chunked inside the operation."""
         raise self._unsupported("bars")
 
-    def option_chain(self, underlying: Instrument, expiration: date | None) -> Operation[OptionChain]:
+    def option_chain(
+        self, underlying: Instrument, expiration: date | None
+    ) -> Operation[OptionChain]:
         """The option chain of ``underlying`` (one expiration, or all)."""
         raise self._unsupported("option chains")
 
@@ -225,11 +233,15 @@ class Adapter(abc.ABC):
         raise self._unsupported("instrument details")
 
     # -- streams ------------------------------------------------------------------------------
-    def stream_quotes(self, session: StreamSession, instruments: Sequence[Instrument]) -> AsyncIterator[QuoteEvent]:
+    def stream_quotes(
+        self, session: StreamSession, instruments: Sequence[Instrument]
+    ) -> AsyncIterator[QuoteEvent]:
         """Quote events until the consumer stops."""
         raise self._unsupported("quote streaming")
 
-    def stream_bars(self, session: StreamSession, instrument: Instrument, timeframe: Timeframe) -> AsyncIterator[BarEvent]:
+    def stream_bars(
+        self, session: StreamSession, instrument: Instrument, timeframe: Timeframe
+    ) -> AsyncIterator[BarEvent]:
         """Bar events until the consumer stops."""
         raise self._unsupported("bar streaming")
 
@@ -237,6 +249,8 @@ class Adapter(abc.ABC):
         """Order events (with fills) until the consumer stops."""
         raise self._unsupported("order streaming")
 
-    def stream_positions(self, session: StreamSession, account_id: str) -> AsyncIterator[PositionEvent]:
+    def stream_positions(
+        self, session: StreamSession, account_id: str
+    ) -> AsyncIterator[PositionEvent]:
         """Position events until the consumer stops."""
         raise self._unsupported("position streaming")

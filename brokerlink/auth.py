@@ -54,12 +54,16 @@ class NoAuth(AuthStrategy):
         yield request
 
 
-def bearer_from_environment(profile: Profile, *, environ: Mapping[str, str] | None = None) -> StaticToken:
+def bearer_from_environment(
+    profile: Profile, *, environ: Mapping[str, str] | None = None
+) -> StaticToken:
     """A :class:`StaticToken` from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``, or a ``ConfigError``.
 
     The simplest credential every broker accepts; the error names the variable to set.
     """
-    from brokerlink.config import require_credential  # config imports nothing from here; keep it lazy anyway
+    from brokerlink.config import (
+        require_credential,
+    )  # config imports nothing from here; keep it lazy anyway
 
     token = require_credential(profile, "access_token", environ=environ)
     return StaticToken(token)

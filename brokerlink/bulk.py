@@ -62,7 +62,9 @@ def _structs(layout: BarLayout) -> tuple[type[Any], type[Any] | None]:
     )
     if layout.container is None:
         return wire_bar, None
-    page = msgspec.defstruct("WirePage", [("bars", list[wire_bar], [])], rename={"bars": layout.container})  # type: ignore[valid-type]
+    page = msgspec.defstruct(
+        "WirePage", [("bars", list[wire_bar], [])], rename={"bars": layout.container}
+    )  # type: ignore[valid-type]
     return wire_bar, page
 
 
@@ -72,7 +74,9 @@ def _trading_day(stamp: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def bar_decoder(layout: BarLayout, *, interval: timedelta | None, broker: str | None = None) -> Callable[[bytes], list[Bar]]:
+def bar_decoder(
+    layout: BarLayout, *, interval: timedelta | None, broker: str | None = None
+) -> Callable[[bytes], list[Bar]]:
     """A function decoding one response body into bars, oldest first as the broker sent them.
 
     ``interval`` is the bar length for intraday timeframes, or ``None`` for daily and longer.
@@ -86,20 +90,41 @@ def bar_decoder(layout: BarLayout, *, interval: timedelta | None, broker: str | 
         try:
             decoded = decoder.decode(body)
         except msgspec.ValidationError as exc:
-            raise ResponseFormatError(f"bar payload did not match: {exc}", path="$", raw=body, broker=broker) from exc
+            raise ResponseFormatError(
+                f"bar payload did not match: {exc}", path="$", raw=body, broker=broker
+            ) from exc
         except msgspec.DecodeError as exc:
-            raise ResponseFormatError(f"bar payload is not JSON: {exc}", raw=body, broker=broker) from exc
+            raise ResponseFormatError(
+                f"bar payload is not JSON: {exc}", raw=body, broker=broker
+            ) from exc
         rows = decoded if page is None else decoded.bars
         if daily:
             return [
-                Bar(time=_trading_day(r.time), open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
+                Bar(
+                    time=_trading_day(r.time),
+                    open=r.open,
+                    high=r.high,
+                    low=r.low,
+                    close=r.close,
+                    volume=r.volume,
+                )
                 for r in rows
             ]
         if shift is not None:
             return [
-                Bar(time=r.time + shift, open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
+                Bar(
+                    time=r.time + shift,
+                    open=r.open,
+                    high=r.high,
+                    low=r.low,
+                    close=r.close,
+                    volume=r.volume,
+                )
                 for r in rows
             ]
-        return [Bar(time=r.time, open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume) for r in rows]
+        return [
+            Bar(time=r.time, open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
+            for r in rows
+        ]
 
     return decode

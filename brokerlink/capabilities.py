@@ -79,7 +79,9 @@ class ReplaceSupport:
 class HistoryLimits:
     """Bar history limits: the facade splits and pages requests within them for the user."""
 
-    timeframes: frozenset[str] = frozenset({"1min", "5min", "15min", "30min", "1h", "1d", "1w", "1mo"})
+    timeframes: frozenset[str] = frozenset(
+        {"1min", "5min", "15min", "30min", "1h", "1d", "1w", "1mo"}
+    )
     max_bars_per_request: int | None = None
     earliest: date | None = None
     intraday_days_back: int | None = None
@@ -115,7 +117,9 @@ class Capabilities:
     def require(self, feature: Feature) -> None:
         """Raise :class:`NotSupportedError` unless ``feature`` is available."""
         if feature not in self.features:
-            raise NotSupportedError(f"{feature.value} is not supported by {self.where}", broker=self.adapter)
+            raise NotSupportedError(
+                f"{feature.value} is not supported by {self.where}", broker=self.adapter
+            )
 
     def require_stream(self, kind: StreamKind) -> StreamSupport:
         """The stream's support record, or :class:`NotSupportedError` when it does not exist here."""
@@ -179,7 +183,8 @@ class Capabilities:
         """Raise unless the group kind and each of its orders are supported."""
         if group.kind not in self.groups:
             raise NotSupportedError(
-                f"{group.kind.name} order groups are not supported by {self.where}", broker=self.adapter
+                f"{group.kind.name} order groups are not supported by {self.where}",
+                broker=self.adapter,
             )
         for order in group.orders:
             self.require_order(order)

@@ -148,7 +148,7 @@ class NetworkError(OperationFailedError):
     """The connection failed or dropped before a response arrived."""
 
 
-class TimeoutError(OperationFailedError, builtins.TimeoutError):  # noqa: A001 - the design's name
+class TimeoutError(OperationFailedError, builtins.TimeoutError):
     """No response in time. Also a builtin ``TimeoutError``, so generic handlers still catch it."""
 
 

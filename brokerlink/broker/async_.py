@@ -85,7 +85,9 @@ class AsyncBroker:
     async def __aenter__(self) -> AsyncBroker:
         return self
 
-    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.aclose()
 
     def __repr__(self) -> str:
@@ -103,7 +105,9 @@ class AsyncBroker:
         """Open positions; quantities are negative when short."""
         return await self._run(self._core.positions(account))
 
-    async def orders(self, account: AccountRef = None, *, status: str = "open", since: datetime | None = None) -> list[Order]:
+    async def orders(
+        self, account: AccountRef = None, *, status: str = "open", since: datetime | None = None
+    ) -> list[Order]:
         """Orders: working ones (``status="open"``) or all, optionally only those since ``since``."""
         return await self._run(self._core.orders(account, status, since))
 
@@ -133,7 +137,12 @@ class AsyncBroker:
     ) -> Order:
         """Change a working order; fields the broker cannot change raise ``NotSupportedError``."""
         operation = self._core.replace(
-            order_id, account, quantity=quantity, limit_price=limit_price, stop_price=stop_price, time_in_force=time_in_force
+            order_id,
+            account,
+            quantity=quantity,
+            limit_price=limit_price,
+            stop_price=stop_price,
+            time_in_force=time_in_force,
         )
         return await self._run(operation)
 
@@ -141,7 +150,13 @@ class AsyncBroker:
         """Cancel a working order (may come back ``CANCEL_PENDING``: the final state follows)."""
         return await self._run(self._core.cancel(order_id, account))
 
-    async def close_position(self, position_or_symbol: Position | InstrumentLike, quantity: DecimalLike | None = None, *, account: AccountRef = None) -> list[Order]:
+    async def close_position(
+        self,
+        position_or_symbol: Position | InstrumentLike,
+        quantity: DecimalLike | None = None,
+        *,
+        account: AccountRef = None,
+    ) -> list[Order]:
         """Close all (or ``quantity``) of a position with the opposite order, marked CLOSE."""
         return await self._run(self._core.close_position(position_or_symbol, quantity, account))
 
@@ -165,7 +180,9 @@ class AsyncBroker:
         """Bars oldest first; long ranges are paged and chunked for you."""
         return await self._run(self._core.bars(symbol, timeframe, start, end, limit))
 
-    async def option_chain(self, underlying: InstrumentLike, expiration: date | None = None) -> OptionChain:
+    async def option_chain(
+        self, underlying: InstrumentLike, expiration: date | None = None
+    ) -> OptionChain:
         """The option chain of ``underlying``, for one expiration or all."""
         return await self._run(self._core.option_chain(underlying, expiration))
 
@@ -176,15 +193,21 @@ class AsyncBroker:
     def _session(self) -> StreamSession:
         return StreamSession(client=self._client, auth=self._connection.auth)
 
-    def stream_quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> AsyncIterator[QuoteEvent]:
+    def stream_quotes(
+        self, symbols: Iterable[InstrumentLike] | InstrumentLike
+    ) -> AsyncIterator[QuoteEvent]:
         """Quote events as they arrive."""
         self.capabilities.require_stream(StreamKind.QUOTES)
         return self._connection.adapter.stream_quotes(self._session(), as_instruments(symbols))
 
-    def stream_bars(self, symbol: InstrumentLike, timeframe: Timeframe | str) -> AsyncIterator[BarEvent]:
+    def stream_bars(
+        self, symbol: InstrumentLike, timeframe: Timeframe | str
+    ) -> AsyncIterator[BarEvent]:
         """Bar events (``complete`` marks a closed bar)."""
         self.capabilities.require_stream(StreamKind.BARS)
-        return self._connection.adapter.stream_bars(self._session(), instrument(symbol), Timeframe.parse(timeframe))
+        return self._connection.adapter.stream_bars(
+            self._session(), instrument(symbol), Timeframe.parse(timeframe)
+        )
 
     def stream_orders(self, account: AccountRef = None) -> AsyncIterator[OrderEvent]:
         """Order events (with fills) for ``account``."""
@@ -196,7 +219,9 @@ class AsyncBroker:
         self.capabilities.require_stream(StreamKind.POSITIONS)
         return self._account_stream(account, self._connection.adapter.stream_positions)
 
-    async def _account_stream(self, account: AccountRef, open_stream: _AccountStream[T]) -> AsyncIterator[T]:
+    async def _account_stream(
+        self, account: AccountRef, open_stream: _AccountStream[T]
+    ) -> AsyncIterator[T]:
         account_id = await self._run(self._core.account_id(account))
         async for event in open_stream(self._session(), account_id):
             yield event

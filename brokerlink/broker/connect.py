@@ -37,7 +37,16 @@ def connect(
     ``timeout=10``). ``live`` environments refuse unless the profile sets ``allow_live = true``
     and ``BROKERLINK_ALLOW_LIVE=1`` is exported; the refusal comes before any request.
     """
-    return Broker(open_connection(selector, auth=auth, transport=transport, emulator=emulator, registry=registry, overrides=overrides))
+    return Broker(
+        open_connection(
+            selector,
+            auth=auth,
+            transport=transport,
+            emulator=emulator,
+            registry=registry,
+            overrides=overrides,
+        )
+    )
 
 
 def connect_async(
@@ -50,7 +59,16 @@ def connect_async(
     **overrides: object,
 ) -> AsyncBroker:
     """Like :func:`connect`, returning an :class:`AsyncBroker` (use it with ``async with``)."""
-    return AsyncBroker(open_connection(selector, auth=auth, transport=transport, emulator=emulator, registry=registry, overrides=overrides))
+    return AsyncBroker(
+        open_connection(
+            selector,
+            auth=auth,
+            transport=transport,
+            emulator=emulator,
+            registry=registry,
+            overrides=overrides,
+        )
+    )
 
 
 def open_connection(
@@ -82,8 +100,12 @@ def open_connection(
         from brokerlink.emulator import Engine as EngineType
 
         seed = profile.emulator_seed
-        engine = emulator or EngineType(EmulatorConfig() if seed is None else EmulatorConfig(seed=seed))
+        engine = emulator or EngineType(
+            EmulatorConfig() if seed is None else EmulatorConfig(seed=seed)
+        )
         transport = adapter.emulator_transport(engine)
     if auth is None:
         auth = adapter.authenticate()
-    return Connection(adapter=adapter, profile=profile, auth=auth, transport=transport, engine=engine)
+    return Connection(
+        adapter=adapter, profile=profile, auth=auth, transport=transport, engine=engine
+    )

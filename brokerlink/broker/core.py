@@ -19,7 +19,18 @@ from brokerlink.adapter import Adapter, OrderChanges
 from brokerlink.capabilities import Capabilities, Feature
 from brokerlink.enums import OrderStatus, PositionEffect, Side, TimeInForce
 from brokerlink.instruments import Instrument, InstrumentLike, instrument
-from brokerlink.models import Account, Balance, Bar, NewOrder, OptionChain, Order, OrderGroup, OrderPreview, Position, Quote
+from brokerlink.models import (
+    Account,
+    Balance,
+    Bar,
+    NewOrder,
+    OptionChain,
+    Order,
+    OrderGroup,
+    OrderPreview,
+    Position,
+    Quote,
+)
 from brokerlink.money import DecimalLike, to_decimal
 from brokerlink.redact import mask_account
 from brokerlink.timeframes import Timeframe
@@ -81,7 +92,9 @@ class BrokerCore:
         return (yield from self.adapter.positions(account_id))
 
     # -- orders ---------------------------------------------------------------------------------
-    def orders(self, account: AccountRef, status: str, since: datetime | None) -> Operation[list[Order]]:
+    def orders(
+        self, account: AccountRef, status: str, since: datetime | None
+    ) -> Operation[list[Order]]:
         """See :meth:`brokerlink.Broker.orders`."""
         if status not in ("open", "all"):
             raise ValueError(f"status must be 'open' or 'all', not {status!r}")
@@ -128,7 +141,9 @@ class BrokerCore:
                     siblings.append(found)
             return [primary, *siblings]
 
-    def _reconcile(self, account_id: str, client_id: str, cause: errors.AmbiguousOrderError) -> Operation[Order]:
+    def _reconcile(
+        self, account_id: str, client_id: str, cause: errors.AmbiguousOrderError
+    ) -> Operation[Order]:
         found = yield from self.adapter.find_order(account_id, client_id)
         if found is None:
             raise errors.AmbiguousOrderError(
@@ -152,7 +167,9 @@ class BrokerCore:
         """See :meth:`brokerlink.Broker.replace`."""
         changes = OrderChanges(
             quantity=None if quantity is None else to_decimal(quantity, field="quantity"),
-            limit_price=None if limit_price is None else to_decimal(limit_price, field="limit_price"),
+            limit_price=None
+            if limit_price is None
+            else to_decimal(limit_price, field="limit_price"),
             stop_price=None if stop_price is None else to_decimal(stop_price, field="stop_price"),
             time_in_force=None if time_in_force is None else TimeInForce(time_in_force),
         )
@@ -190,7 +207,8 @@ class BrokerCore:
         size = abs(held.quantity) if quantity is None else to_decimal(quantity, field="quantity")
         if size <= 0 or size > abs(held.quantity):
             raise errors.InvalidOrderError(
-                f"quantity must be between 0 and the position's {abs(held.quantity)}", field="quantity"
+                f"quantity must be between 0 and the position's {abs(held.quantity)}",
+                field="quantity",
             )
         order = closing_order(held, size, account_id)
         placed = yield from self.place(order)
@@ -207,18 +225,31 @@ class BrokerCore:
         placed: list[Order] = []
         for position in positions:
             if position.quantity != 0:
-                placed.append((yield from self.place(closing_order(position, abs(position.quantity), account_id))))
+                placed.append(
+                    (
+                        yield from self.place(
+                            closing_order(position, abs(position.quantity), account_id)
+                        )
+                    )
+                )
         return placed
 
     # -- market data ----------------------------------------------------------------------------
-    def quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> Operation[dict[str, Quote]]:
+    def quotes(
+        self, symbols: Iterable[InstrumentLike] | InstrumentLike
+    ) -> Operation[dict[str, Quote]]:
         """See :meth:`brokerlink.Broker.quotes`."""
         self.capabilities.require(Feature.QUOTES)
         wanted = as_instruments(symbols)
         return (yield from self.adapter.quotes(wanted))
 
     def bars(
-        self, symbol: InstrumentLike, timeframe: Timeframe | str, start: datetime | None, end: datetime | None, limit: int | None
+        self,
+        symbol: InstrumentLike,
+        timeframe: Timeframe | str,
+        start: datetime | None,
+        end: datetime | None,
+        limit: int | None,
     ) -> Operation[list[Bar]]:
         """See :meth:`brokerlink.Broker.bars`."""
         frame = Timeframe.parse(timeframe)
@@ -226,12 +257,20 @@ class BrokerCore:
         start_utc = ensure_utc(start, field="start") if start is not None else None
         end_utc = ensure_utc(end, field="end") if end is not None else None
         if start_utc and end_utc and start_utc >= end_utc:
-            raise ValueError(f"start ({start_utc.isoformat()}) must be before end ({end_utc.isoformat()})")
+            raise ValueError(
+                f"start ({start_utc.isoformat()}) must be before end ({end_utc.isoformat()})"
+            )
         if limit is not None and limit < 1:
             raise ValueError(f"limit must be a positive number of bars, not {limit}")
-        return (yield from self.adapter.bars(instrument(symbol), frame, start=start_utc, end=end_utc, limit=limit))
+        return (
+            yield from self.adapter.bars(
+                instrument(symbol), frame, start=start_utc, end=end_utc, limit=limit
+            )
+        )
 
-    def option_chain(self, underlying: InstrumentLike, expiration: date | None) -> Operation[OptionChain]:
+    def option_chain(
+        self, underlying: InstrumentLike, expiration: date | None
+    ) -> Operation[OptionChain]:
         """See :meth:`brokerlink.Broker.option_chain`."""
         self.capabilities.require(Feature.OPTION_CHAIN)
         return (yield from self.adapter.option_chain(instrument(underlying), expiration))
@@ -244,7 +283,9 @@ class BrokerCore:
 
 def as_instruments(symbols: Iterable[InstrumentLike] | InstrumentLike) -> list[Instrument]:
     """Normalise one symbol or many into instruments, keeping order and dropping duplicates."""
-    items: Iterable[InstrumentLike] = [symbols] if isinstance(symbols, str | Instrument) else symbols
+    items: Iterable[InstrumentLike] = (
+        [symbols] if isinstance(symbols, str | Instrument) else symbols
+    )
     seen: dict[str, Instrument] = {}
     for item in items:
         parsed = instrument(item)
@@ -257,4 +298,6 @@ def as_instruments(symbols: Iterable[InstrumentLike] | InstrumentLike) -> list[I
 def closing_order(position: Position, quantity: Decimal, account_id: str) -> NewOrder:
     """A market order that closes ``quantity`` of ``position`` (sell to close / buy to cover)."""
     side = Side.SELL if position.quantity > 0 else Side.BUY
-    return NewOrder.market(position.instrument, side, quantity, effect=PositionEffect.CLOSE, account=account_id)
+    return NewOrder.market(
+        position.instrument, side, quantity, effect=PositionEffect.CLOSE, account=account_id
+    )

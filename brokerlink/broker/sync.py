@@ -89,7 +89,9 @@ class Broker:
     def __enter__(self) -> Broker:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -108,7 +110,9 @@ class Broker:
         """Open positions; quantities are negative when short."""
         return self._run(self._core.positions(account))
 
-    def orders(self, account: AccountRef = None, *, status: str = "open", since: datetime | None = None) -> list[Order]:
+    def orders(
+        self, account: AccountRef = None, *, status: str = "open", since: datetime | None = None
+    ) -> list[Order]:
         """Orders: working ones (``status="open"``) or all, optionally only those since ``since``."""
         return self._run(self._core.orders(account, status, since))
 
@@ -143,7 +147,12 @@ class Broker:
     ) -> Order:
         """Change a working order; fields the broker cannot change raise ``NotSupportedError``."""
         operation = self._core.replace(
-            order_id, account, quantity=quantity, limit_price=limit_price, stop_price=stop_price, time_in_force=time_in_force
+            order_id,
+            account,
+            quantity=quantity,
+            limit_price=limit_price,
+            stop_price=stop_price,
+            time_in_force=time_in_force,
         )
         return self._run(operation)
 
@@ -151,7 +160,13 @@ class Broker:
         """Cancel a working order (may come back ``CANCEL_PENDING``: the final state follows)."""
         return self._run(self._core.cancel(order_id, account))
 
-    def close_position(self, position_or_symbol: Position | InstrumentLike, quantity: DecimalLike | None = None, *, account: AccountRef = None) -> list[Order]:
+    def close_position(
+        self,
+        position_or_symbol: Position | InstrumentLike,
+        quantity: DecimalLike | None = None,
+        *,
+        account: AccountRef = None,
+    ) -> list[Order]:
         """Close all (or ``quantity``) of a position with the opposite order, marked CLOSE."""
         return self._run(self._core.close_position(position_or_symbol, quantity, account))
 
@@ -176,7 +191,9 @@ class Broker:
         """Bars oldest first; long ranges are paged and chunked for you."""
         return self._run(self._core.bars(symbol, timeframe, start, end, limit))
 
-    def option_chain(self, underlying: InstrumentLike, expiration: date | None = None) -> OptionChain:
+    def option_chain(
+        self, underlying: InstrumentLike, expiration: date | None = None
+    ) -> OptionChain:
         """The option chain of ``underlying``, for one expiration or all."""
         return self._run(self._core.option_chain(underlying, expiration))
 
@@ -193,26 +210,36 @@ class Broker:
         )
         return StreamSession(client=client, auth=self._connection.auth)
 
-    def stream_quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> Iterator[QuoteEvent]:
+    def stream_quotes(
+        self, symbols: Iterable[InstrumentLike] | InstrumentLike
+    ) -> Iterator[QuoteEvent]:
         """Quote events as they arrive; stop by breaking out of the loop."""
         self.capabilities.require_stream(StreamKind.QUOTES)
         wanted = as_instruments(symbols)
-        return self._portal.iterate(lambda: self._connection.adapter.stream_quotes(self._session(), wanted))
+        return self._portal.iterate(
+            lambda: self._connection.adapter.stream_quotes(self._session(), wanted)
+        )
 
     def stream_bars(self, symbol: InstrumentLike, timeframe: Timeframe | str) -> Iterator[BarEvent]:
         """Bar events (``complete`` marks a closed bar)."""
         self.capabilities.require_stream(StreamKind.BARS)
         target, frame = instrument(symbol), Timeframe.parse(timeframe)
-        return self._portal.iterate(lambda: self._connection.adapter.stream_bars(self._session(), target, frame))
+        return self._portal.iterate(
+            lambda: self._connection.adapter.stream_bars(self._session(), target, frame)
+        )
 
     def stream_orders(self, account: AccountRef = None) -> Iterator[OrderEvent]:
         """Order events (with fills) for ``account``."""
         self.capabilities.require_stream(StreamKind.ORDERS)
         account_id = self._run(self._core.account_id(account))
-        return self._portal.iterate(lambda: self._connection.adapter.stream_orders(self._session(), account_id))
+        return self._portal.iterate(
+            lambda: self._connection.adapter.stream_orders(self._session(), account_id)
+        )
 
     def stream_positions(self, account: AccountRef = None) -> Iterator[PositionEvent]:
         """Position events for ``account``."""
         self.capabilities.require_stream(StreamKind.POSITIONS)
         account_id = self._run(self._core.account_id(account))
-        return self._portal.iterate(lambda: self._connection.adapter.stream_positions(self._session(), account_id))
+        return self._portal.iterate(
+            lambda: self._connection.adapter.stream_positions(self._session(), account_id)
+        )

@@ -77,7 +77,10 @@ def orders(
     if json:
         write_json(to_data(found))
     else:
-        print_orders(found, empty="no working orders (--all shows the others)" if status == "open" else "no orders")
+        print_orders(
+            found,
+            empty="no working orders (--all shows the others)" if status == "open" else "no orders",
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -16,8 +16,13 @@ from brokerlink.capabilities import Capabilities, Feature
 from brokerlink.cli.installed import capabilities_of, installed_adapters
 from brokerlink.cli.options import JsonFlag
 from brokerlink.cli.output import print_table, to_data, write_json
-from brokerlink.config import CREDENTIAL_FIELDS, credential_status, find_config, list_profiles
-from brokerlink.config import resolve_profile
+from brokerlink.config import (
+    CREDENTIAL_FIELDS,
+    credential_status,
+    find_config,
+    list_profiles,
+    resolve_profile,
+)
 from brokerlink.errors import ConfigError
 from brokerlink.redact import mask_account
 from brokerlink.registry import AdapterRegistry

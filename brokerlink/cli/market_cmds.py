@@ -42,7 +42,9 @@ def quote(
         print_quotes(list(quotes.values()))
 
 
-def plan_chunks(frame: Timeframe, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+def plan_chunks(
+    frame: Timeframe, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
     """Split ``[start, end)`` into download chunks: UTC days for intraday bars, else years.
 
     Day chunks end on midnight UTC, so each request covers whole sessions after the first.
@@ -94,7 +96,8 @@ def bars(
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="At most this many bars.")] = None,
     csv_to: Annotated[
-        str | None, typer.Option("--csv", metavar="FILE|-", help="Write CSV to FILE, or - for stdout.")
+        str | None,
+        typer.Option("--csv", metavar="FILE|-", help="Write CSV to FILE, or - for stdout."),
     ] = None,
     json_to: Annotated[
         str | None,
@@ -104,7 +107,9 @@ def bars(
 ) -> None:
     """Download bar history; long ranges show a progress bar on a terminal."""
     if csv_to == "-" and json_to == "-":
-        raise typer.BadParameter("only one of --csv and --json can write to stdout", param_hint="--csv/--json")
+        raise typer.BadParameter(
+            "only one of --csv and --json can write to stdout", param_hint="--csv/--json"
+        )
     frame = Timeframe.parse(timeframe)
     first, last = parse_when(start, "--start"), parse_when(end, "--end")
     with connected(profile) as broker:

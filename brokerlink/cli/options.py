@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
@@ -25,7 +24,6 @@ __all__ = [
     "JsonFlag",
     "ProfileOption",
     "connected",
-    "parse_decimal",
     "parse_when",
 ]
 
@@ -57,9 +55,7 @@ AccountOption = Annotated[
 ]
 """``--account``: overrides the profile's default account."""
 
-JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")
-]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Write JSON to stdout instead of a table.")]
 """``--json``: machine-readable output for the listing commands."""
 
 
@@ -97,16 +93,3 @@ def parse_when(text: str | None, option: str) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
-
-
-def parse_decimal(text: str | None, option: str) -> Decimal | None:
-    """Parse an exact number from the command line (never through ``float``)."""
-    if text is None:
-        return None
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise typer.BadParameter(f"{text!r} is not a number", param_hint=option) from None
-    if not value.is_finite():
-        raise typer.BadParameter(f"{text!r} is not a finite number", param_hint=option)
-    return value

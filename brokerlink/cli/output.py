@@ -97,7 +97,7 @@ def quantity(value: Decimal | None) -> str:
 
 
 def cell_text(value: Cell) -> str | Text:
-    """Render one cell: ``None`` as ``-``, enums by value, datetimes in ISO 8601, Decimal exactly."""
+    """Render one cell: ``None`` as ``-``, enums by value, datetimes ISO 8601, Decimals exactly."""
     if value is None:
         return "-"
     if isinstance(value, Text | str):
@@ -177,7 +177,7 @@ def _json_default(value: Any) -> Any:
 
 
 def _open(destination: str) -> tuple[TextIO, bool]:
-    """``-`` is stdout (left open); anything else a file opened for writing (closed by the caller)."""
+    """``-`` is stdout (left open); anything else a file opened for writing (caller closes)."""
     if destination == "-":
         return sys.stdout, False
     return Path(destination).open("w", encoding="utf-8", newline=""), True
@@ -204,16 +204,16 @@ def _csv_cell(value: object) -> object:
     return value
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], destination: str = "-") -> None:
+def write_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], destination: str = "-"
+) -> None:
     """Write a CSV with ``header``; Decimals as exact text, datetimes in ISO 8601."""
     stream, owned = _open(destination)
     try:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(header)
         for row in rows:
-            writer.writerow(
-                [_csv_cell(value) for value in row]
-            )
+            writer.writerow([_csv_cell(value) for value in row])
     finally:
         if owned:
             stream.close()

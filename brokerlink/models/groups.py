@@ -83,23 +83,36 @@ class OrderGroup:
         A price for ``take_profit`` becomes a ``LIMIT`` exit, a price for ``stop_loss`` a ``STOP``
         exit: opposite side, ``effect=CLOSE``, the entry's instrument, quantity and account, and
         the entry's time in force unless ``exit_time_in_force`` is given (``GTC`` keeps the exits
-        working after the day). Ready-made ``NewOrder`` exits are used as they are.
+        working after the day). Ready-made ``NewOrder`` exits are used as they are, except that
+        one without an account takes the entry's.
         """
         if entry.is_multi_leg:
             raise _fail("orders", "a bracket's entry must be a single-leg order")
         tif = entry.time_in_force if exit_time_in_force is None else exit_time_in_force
         expires = entry.expires_at if tif == TimeInForce.GTD else None
         side, qty, close = entry.side.opposite, entry.quantity, PositionEffect.CLOSE
-        if not isinstance(take_profit, NewOrder):
-            take_profit = NewOrder.limit(
-                entry.instrument, side, qty, take_profit, effect=close, time_in_force=tif,
-                expires_at=expires, account=entry.account,
-            )  # fmt: skip
-        if not isinstance(stop_loss, NewOrder):
-            stop_loss = NewOrder.stop(
-                entry.instrument, side, qty, stop_loss, effect=close, time_in_force=tif,
-                expires_at=expires, account=entry.account,
-            )  # fmt: skip
+        try:
+            if not isinstance(take_profit, NewOrder):
+                take_profit = NewOrder.limit(
+                    entry.instrument, side, qty, take_profit, effect=close, time_in_force=tif,
+                    expires_at=expires, account=entry.account,
+                )  # fmt: skip
+        except InvalidOrderError as exc:
+            raise _fail("take_profit", exc.message) from exc
+        try:
+            if not isinstance(stop_loss, NewOrder):
+                stop_loss = NewOrder.stop(
+                    entry.instrument, side, qty, stop_loss, effect=close, time_in_force=tif,
+                    expires_at=expires, account=entry.account,
+                )  # fmt: skip
+        except InvalidOrderError as exc:
+            raise _fail("stop_loss", exc.message) from exc
+        # Ready-made exits without an account follow the entry's.
+        if entry.account is not None:
+            if take_profit.account is None:
+                take_profit = take_profit.with_account(entry.account)
+            if stop_loss.account is None:
+                stop_loss = stop_loss.with_account(entry.account)
         return cls(kind=GroupKind.BRACKET, orders=(entry, take_profit, stop_loss))
 
     @property

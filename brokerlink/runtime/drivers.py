@@ -56,6 +56,8 @@ async def run_async(
             await asyncio.sleep(step.seconds)
             continue
         try:
-            reply = await (client.send(step.request, auth=auth) if auth else client.send(step.request))
+            reply = await (
+                client.send(step.request, auth=auth) if auth else client.send(step.request)
+            )
         except HTTPError as exc:
             failure = exc

@@ -31,7 +31,9 @@ class RateLimit:
 
     def __attrs_post_init__(self) -> None:
         if self.requests < 1 or self.per_seconds <= 0:
-            raise ValueError(f"rate limit {self.rate_class!r} needs requests >= 1 and a positive window")
+            raise ValueError(
+                f"rate limit {self.rate_class!r} needs requests >= 1 and a positive window"
+            )
 
 
 @attrs.define

@@ -31,7 +31,9 @@ def body_excerpt(response: Response, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def error_for_status(response: Response, *, broker: str, message: str | None = None) -> errors.BrokerError | None:
+def error_for_status(
+    response: Response, *, broker: str, message: str | None = None
+) -> errors.BrokerError | None:
     """The error for a non-2xx response (``None`` for 1xx-3xx), named by status class."""
     status = response.status_code
     if status < 400:
@@ -39,15 +41,23 @@ def error_for_status(response: Response, *, broker: str, message: str | None = N
     detail = message or body_excerpt(response) or response.reason_phrase
     text = f"HTTP {status}: {detail}"
     if status == 401:
-        return errors.UnauthorizedError(f"{text}. Check the credentials or log in again", broker=broker)
+        return errors.UnauthorizedError(
+            f"{text}. Check the credentials or log in again", broker=broker
+        )
     if status == 403:
-        return errors.AuthError(f"{text}. The token may lack a permission (scope) this call needs", broker=broker)
+        return errors.AuthError(
+            f"{text}. The token may lack a permission (scope) this call needs", broker=broker
+        )
     if status == 404:
         return errors.RejectedError(f"{text}. The resource does not exist", broker=broker)
     if status == 429:
-        return errors.RateLimitedError(text, broker=broker, retry_after=retry_after_seconds(response))
+        return errors.RateLimitedError(
+            text, broker=broker, retry_after=retry_after_seconds(response)
+        )
     if status >= 500:
-        return errors.BrokerUnavailableError(text, broker=broker, retry_after=retry_after_seconds(response))
+        return errors.BrokerUnavailableError(
+            text, broker=broker, retry_after=retry_after_seconds(response)
+        )
     if status in (400, 409, 422):
         return errors.RejectedError(text, broker=broker)
     return errors.RejectedError(text, broker=broker)

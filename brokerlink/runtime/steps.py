@@ -20,7 +20,14 @@ from typing import TypeAlias, TypeVar
 import attrs
 
 from brokerlink import errors
-from brokerlink._http import URL, HTTPError, Request, Response, translate_transport_error, was_delivered
+from brokerlink._http import (
+    URL,
+    HTTPError,
+    Request,
+    Response,
+    translate_transport_error,
+    was_delivered,
+)
 from brokerlink.runtime.operation import CallPolicy, Operation, policy_of
 from brokerlink.runtime.ratelimit import RateLimiter
 from brokerlink.runtime.retry import RETRYABLE_STATUSES, RetryPolicy
@@ -121,7 +128,10 @@ def _attempt(
         return response
     if policy.kind == "placement" and response.status_code >= 500:
         raise _ambiguous(policy, str(error)) from error
-    if isinstance(error, errors.OperationFailedError) and response.status_code in RETRYABLE_STATUSES:
+    if (
+        isinstance(error, errors.OperationFailedError)
+        and response.status_code in RETRYABLE_STATUSES
+    ):
         return error
     raise error
 
@@ -139,9 +149,7 @@ def _absolute(request: Request, base_url: URL) -> Request:
     if request.url.is_absolute_url:
         return request
     base_path = base_url.raw_path.rstrip(b"/")
-    merged = base_url.copy_with(
-        raw_path=base_path + b"/" + request.url.raw_path.lstrip(b"/")
-    )
+    merged = base_url.copy_with(raw_path=base_path + b"/" + request.url.raw_path.lstrip(b"/"))
     return Request(
         request.method,
         merged,

@@ -13,20 +13,101 @@ import brokerlink as bl
 ROOT = Path(__file__).resolve().parents[2]
 
 PINNED_ALL = {
-    "AUTO", "BRACKET", "BUY", "CLOSE", "CLS", "DAY", "DAY_EXT", "FOK", "GTC", "GTC_EXT", "GTD", "IOC",
-    "LIMIT", "MARKET", "OCO", "OPEN", "OPG", "OTO", "SELL", "STOP", "STOP_LIMIT", "TRAILING_STOP",
-    "Account", "AccountStatus", "AccountType", "AmbiguousOrderError", "AssetClass", "AsyncBroker",
-    "AuthError", "AuthStrategy", "Balance", "Bar", "BarEvent", "Broker", "BrokerError",
-    "BrokerUnavailableError", "Capabilities", "ConfigError", "Crypto", "Equity", "Feature", "Fill",
-    "Future", "FutureOption", "GroupKind", "HistoryLimits", "Index", "InsufficientFundsError",
-    "Instrument", "InstrumentDetails", "InvalidOrderError", "Leg", "NetworkError", "NewOrder",
-    "NoAuth", "NotSupportedError", "OperationFailedError", "Option", "OptionChain", "OptionContract",
-    "OptionExpiration", "OptionRight", "OptionStrike", "Order", "OrderEvent", "OrderGroup", "OrderLeg",
-    "OrderNotFoundError", "OrderPreview", "OrderStatus", "OrderType", "Position", "PositionEffect",
-    "PositionEvent", "Quote", "QuoteEvent", "RateLimitedError", "RejectedError", "ReplaceSupport",
-    "ResponseFormatError", "ScopeError", "Side", "StaticToken", "StreamEvent", "StreamKind",
-    "StreamSupport", "SymbolNotFoundError", "TimeInForce", "Timeframe", "TimeoutError",
-    "UnauthorizedError", "__version__", "connect", "connect_async", "instrument",
+    "AUTO",
+    "BRACKET",
+    "BUY",
+    "CLOSE",
+    "CLS",
+    "DAY",
+    "DAY_EXT",
+    "FOK",
+    "GTC",
+    "GTC_EXT",
+    "GTD",
+    "IOC",
+    "LIMIT",
+    "MARKET",
+    "OCO",
+    "OPEN",
+    "OPG",
+    "OTO",
+    "SELL",
+    "STOP",
+    "STOP_LIMIT",
+    "TRAILING_STOP",
+    "Account",
+    "AccountStatus",
+    "AccountType",
+    "AmbiguousOrderError",
+    "AssetClass",
+    "AsyncBroker",
+    "AuthError",
+    "AuthStrategy",
+    "Balance",
+    "Bar",
+    "BarEvent",
+    "Broker",
+    "BrokerError",
+    "BrokerUnavailableError",
+    "Capabilities",
+    "ConfigError",
+    "Crypto",
+    "Equity",
+    "Feature",
+    "Fill",
+    "Future",
+    "FutureOption",
+    "GroupKind",
+    "HistoryLimits",
+    "Index",
+    "InsufficientFundsError",
+    "Instrument",
+    "InstrumentDetails",
+    "InvalidOrderError",
+    "Leg",
+    "NetworkError",
+    "NewOrder",
+    "NoAuth",
+    "NotSupportedError",
+    "OperationFailedError",
+    "Option",
+    "OptionChain",
+    "OptionContract",
+    "OptionExpiration",
+    "OptionRight",
+    "OptionStrike",
+    "Order",
+    "OrderEvent",
+    "OrderGroup",
+    "OrderLeg",
+    "OrderNotFoundError",
+    "OrderPreview",
+    "OrderStatus",
+    "OrderType",
+    "Position",
+    "PositionEffect",
+    "PositionEvent",
+    "Quote",
+    "QuoteEvent",
+    "RateLimitedError",
+    "RejectedError",
+    "ReplaceSupport",
+    "ResponseFormatError",
+    "ScopeError",
+    "Side",
+    "StaticToken",
+    "StreamEvent",
+    "StreamKind",
+    "StreamSupport",
+    "SymbolNotFoundError",
+    "TimeInForce",
+    "Timeframe",
+    "TimeoutError",
+    "UnauthorizedError",
+    "__version__",
+    "connect",
+    "connect_async",
+    "instrument",
 }
 
 ADAPTER_PACKAGES = ("brokerlink_tradestation", "brokerlink_tradier", "brokerlink_tastytrade")
@@ -40,13 +121,39 @@ def test_all_is_pinned() -> None:
 
 
 def test_the_design_names_resolve_to_the_enum_members() -> None:
-    assert bl.BUY is bl.Side.BUY and bl.SELL is bl.Side.SELL
-    assert bl.OrderStatus.FILLED.is_final and not bl.OrderStatus.OPEN.is_final
+    assert bl.BUY is bl.Side.BUY
+    assert bl.SELL is bl.Side.SELL
+    assert bl.OrderStatus.FILLED.is_final
+    assert not bl.OrderStatus.OPEN.is_final
     assert {s.name for s in bl.OrderStatus} >= {
-        "PENDING", "OPEN", "PARTIALLY_FILLED", "FILLED", "CANCEL_PENDING", "CANCELED", "REJECTED", "EXPIRED", "REPLACED",
+        "PENDING",
+        "OPEN",
+        "PARTIALLY_FILLED",
+        "FILLED",
+        "CANCEL_PENDING",
+        "CANCELED",
+        "REJECTED",
+        "EXPIRED",
+        "REPLACED",
     }
-    assert {t.name for t in bl.TimeInForce} == {"DAY", "GTC", "GTD", "IOC", "FOK", "DAY_EXT", "GTC_EXT", "OPG", "CLS"}
-    assert {t.name for t in bl.OrderType} == {"MARKET", "LIMIT", "STOP", "STOP_LIMIT", "TRAILING_STOP"}
+    assert {t.name for t in bl.TimeInForce} == {
+        "DAY",
+        "GTC",
+        "GTD",
+        "IOC",
+        "FOK",
+        "DAY_EXT",
+        "GTC_EXT",
+        "OPG",
+        "CLS",
+    }
+    assert {t.name for t in bl.OrderType} == {
+        "MARKET",
+        "LIMIT",
+        "STOP",
+        "STOP_LIMIT",
+        "TRAILING_STOP",
+    }
 
 
 def _public_members(obj: object) -> list[tuple[str, object]]:
@@ -74,11 +181,29 @@ def test_every_public_name_and_method_has_a_docstring() -> None:
 
 
 def test_error_tree_matches_the_design() -> None:
-    assert issubclass(bl.InvalidOrderError, bl.RejectedError) and issubclass(bl.InvalidOrderError, ValueError)
-    for rejected in (bl.InsufficientFundsError, bl.OrderNotFoundError, bl.SymbolNotFoundError, bl.NotSupportedError, bl.AuthError):
+    assert issubclass(bl.InvalidOrderError, bl.RejectedError)
+    assert issubclass(
+        bl.InvalidOrderError, ValueError
+    )
+    for rejected in (
+        bl.InsufficientFundsError,
+        bl.OrderNotFoundError,
+        bl.SymbolNotFoundError,
+        bl.NotSupportedError,
+        bl.AuthError,
+    ):
         assert issubclass(rejected, bl.RejectedError)
-    assert issubclass(bl.UnauthorizedError, bl.AuthError) and issubclass(bl.ScopeError, bl.AuthError)
-    for failed in (bl.NetworkError, bl.TimeoutError, bl.RateLimitedError, bl.BrokerUnavailableError, bl.AmbiguousOrderError):
+    assert issubclass(bl.UnauthorizedError, bl.AuthError)
+    assert issubclass(
+        bl.ScopeError, bl.AuthError
+    )
+    for failed in (
+        bl.NetworkError,
+        bl.TimeoutError,
+        bl.RateLimitedError,
+        bl.BrokerUnavailableError,
+        bl.AmbiguousOrderError,
+    ):
         assert issubclass(failed, bl.OperationFailedError)
     for top in (bl.RejectedError, bl.OperationFailedError, bl.ResponseFormatError, bl.ConfigError):
         assert top.__bases__[0] is bl.BrokerError
@@ -103,7 +228,7 @@ def test_the_core_imports_no_adapter_by_name() -> None:
     }
     source = "\n".join(p.read_text() for p in (ROOT / "brokerlink").rglob("*.py"))
     assert offenders == {}
-    assert not any(f"import_module(\"{name}" in source for name in ADAPTER_PACKAGES)
+    assert not any(f'import_module("{name}' in source for name in ADAPTER_PACKAGES)
 
 
 def test_only_the_http_module_imports_httpx2() -> None:
@@ -121,7 +246,9 @@ def test_importing_brokerlink_loads_no_adapter_and_starts_nothing() -> None:
         "import sys, threading, brokerlink;"
         f"print(sorted(m for m in sys.modules if m.startswith({ADAPTER_PACKAGES!r})), threading.active_count())"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["[]", "1"]
 
 

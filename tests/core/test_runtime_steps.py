@@ -20,7 +20,9 @@ def context(max_retries: int = 3) -> RunContext:
         broker="fake",
         base_url=_http.URL("https://fake.invalid/api/v1"),
         check=lambda response: error_for_status(response, broker="fake"),
-        retry=RetryPolicy(max_retries=max_retries, base_delay=0.5, jitter=0.0, rng=random.Random(1)),
+        retry=RetryPolicy(
+            max_retries=max_retries, base_delay=0.5, jitter=0.0, rng=random.Random(1)
+        ),
     )
 
 
@@ -174,7 +176,9 @@ def test_rate_limiter_waits_are_turned_into_sleeps() -> None:
         broker="fake",
         base_url=_http.URL("https://fake.invalid"),
         check=lambda response: None,
-        limiter=RateLimiter([RateLimit(rate_class="default", requests=1, per_seconds=4.0)], clock=lambda: now[0]),
+        limiter=RateLimiter(
+            [RateLimit(rate_class="default", requests=1, per_seconds=4.0)], clock=lambda: now[0]
+        ),
     )
     script = Script(resp(200))
     script.run(run_steps(read_once(), limited))

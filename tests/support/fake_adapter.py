@@ -34,7 +34,12 @@ FAKE_ENVIRONMENTS = MappingProxyType(
 
 def order_json(new: NewOrder, order_id: str = "77", status: str = "open") -> dict[str, object]:
     """How the fake broker reports an order."""
-    return {"id": order_id, "client_id": new.client_id, "symbol": str(new.legs[0].instrument), "status": status}
+    return {
+        "id": order_id,
+        "client_id": new.client_id,
+        "symbol": str(new.legs[0].instrument),
+        "status": status,
+    }
 
 
 class FakeAdapter(Adapter):
@@ -77,7 +82,9 @@ class FakeAdapter(Adapter):
         return _order(response.json(), account_id)
 
     def find_order(self, account_id: str, client_id: str) -> Operation[Order | None]:
-        response = yield call("GET", f"/accounts/{account_id}/orders", params={"client_id": client_id})
+        response = yield call(
+            "GET", f"/accounts/{account_id}/orders", params={"client_id": client_id}
+        )
         items = response.json()["orders"]
         return _order(items[0], account_id) if items else None
 
@@ -115,9 +122,15 @@ def _order(item: dict[str, object], account_id: str) -> Order:
     )
 
 
-def json_response(status: int, payload: object, headers: dict[str, str] | None = None) -> _http.Response:
+def json_response(
+    status: int, payload: object, headers: dict[str, str] | None = None
+) -> _http.Response:
     """A JSON response as the fake broker sends it."""
-    return _http.Response(status, content=orjson.dumps(payload), headers={"Content-Type": "application/json", **(headers or {})})
+    return _http.Response(
+        status,
+        content=orjson.dumps(payload),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
 
 
 class Recorder:

@@ -32,7 +32,9 @@ class TastytradeAdapter(Adapter):
             environment=self.environment.name,
             features=frozenset(),
             asset_classes=frozenset(),
-            notes=("endpoints, streams and the emulator arrive in the next brokerlink-tastytrade release",),
+            notes=(
+                "endpoints, streams and the emulator arrive in the next brokerlink-tastytrade release",
+            ),
         )
 
     def check_response(self, response: Response) -> BrokerError | None:

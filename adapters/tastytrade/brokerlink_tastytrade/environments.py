@@ -14,7 +14,10 @@ ENVIRONMENTS = MappingProxyType(
             name="live",
             base_url="https://api.tastyworks.com",
             is_live=True,
-            urls={"account_streamer": "wss://streamer.tastyworks.com", "token": "https://api.tastyworks.com/oauth/token"},
+            urls={
+                "account_streamer": "wss://streamer.tastyworks.com",
+                "token": "https://api.tastyworks.com/oauth/token",
+            },
             description="real money",
         ),
         "sandbox": Environment(

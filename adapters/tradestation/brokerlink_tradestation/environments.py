@@ -14,13 +14,19 @@ ENVIRONMENTS = MappingProxyType(
             name="live",
             base_url="https://api.tradestation.com/v3",
             is_live=True,
-            urls={"authorize": "https://signin.tradestation.com/authorize", "token": "https://signin.tradestation.com/oauth/token"},
+            urls={
+                "authorize": "https://signin.tradestation.com/authorize",
+                "token": "https://signin.tradestation.com/oauth/token",
+            },
             description="real money",
         ),
         "sim": Environment(
             name="sim",
             base_url="https://sim-api.tradestation.com/v3",
-            urls={"authorize": "https://signin.tradestation.com/authorize", "token": "https://signin.tradestation.com/oauth/token"},
+            urls={
+                "authorize": "https://signin.tradestation.com/authorize",
+                "token": "https://signin.tradestation.com/oauth/token",
+            },
             description="simulated trading with the live auth server",
         ),
     }

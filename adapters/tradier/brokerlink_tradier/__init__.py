@@ -32,7 +32,9 @@ class TradierAdapter(Adapter):
             environment=self.environment.name,
             features=frozenset(),
             asset_classes=frozenset(),
-            notes=("endpoints, streams and the emulator arrive in the next brokerlink-tradier release",),
+            notes=(
+                "endpoints, streams and the emulator arrive in the next brokerlink-tradier release",
+            ),
         )
 
     def check_response(self, response: Response) -> BrokerError | None:

@@ -93,6 +93,9 @@ async def _pump(frames: AsyncGenerator[bytes, None], receive: Receive, send: Sen
     async def forward() -> None:
         async for frame in frames:
             await send({"type": "http.response.body", "body": frame, "more_body": True})
+            # uvicorn's send returns at once while the socket buffer has room; yield so the
+            # disconnect watcher runs, or a fast stream would write into a closed socket forever.
+            await asyncio.sleep(0)
         await send({"type": "http.response.body", "body": b""})
 
     async def disconnected() -> None:
