@@ -62,9 +62,8 @@ def _structs(layout: BarLayout) -> tuple[type[Any], type[Any] | None]:
     )
     if layout.container is None:
         return wire_bar, None
-    page = msgspec.defstruct(
-        "WirePage", [("bars", list[wire_bar], [])], rename={"bars": layout.container}
-    )  # type: ignore[valid-type]
+    rows: Any = list[wire_bar]  # type: ignore[valid-type]  # a struct made at run time
+    page = msgspec.defstruct("WirePage", [("bars", rows, [])], rename={"bars": layout.container})
     return wire_bar, page
 
 

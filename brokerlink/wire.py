@@ -33,7 +33,8 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, cast
+from types import NoneType, UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -54,7 +55,7 @@ from brokerlink.instruments import (
 from brokerlink.redact import mask_account
 from brokerlink.timeframes import Timeframe
 
-__all__ = ["make_converter", "structure_or_raise"]
+__all__ = ["excerpt_at", "make_converter", "structure_or_raise"]
 
 T = TypeVar("T")
 
@@ -80,8 +81,11 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(Timeframe, _structure_timeframe)
     converter.register_unstructure_hook(Timeframe, str)
-    converter.register_structure_hook_func(_is_enum, _structure_enum)
-    converter.register_unstructure_hook_func(_is_enum, _unstructure_enum)
+    converter.register_structure_hook(enum.Enum, _structure_enum)
+    # StrEnum/IntEnum members meet the str/int hooks first (their MRO puts str before Enum).
+    converter.register_unstructure_hook(enum.Enum, _unstructure_enum)
+    converter.register_unstructure_hook(str, _unstructure_enum)
+    converter.register_unstructure_hook(int, _unstructure_enum)
     converter.register_structure_hook_func(_is_instrument_union, _structure_any_instrument)
     # `raw: object` fields hold a payload as it came: passed through untouched.
     converter.register_structure_hook_func(lambda cl: cl is object, lambda value, _: value)
@@ -89,9 +93,7 @@ def make_converter() -> cattrs.Converter:
         converter.register_structure_hook(kind, _instrument_of(kind))
         converter.register_unstructure_hook(kind, str)
     # Registered last so it runs before the attrs default: omit `raw`, the broker's own payload.
-    converter.register_unstructure_hook_factory(
-        _has_raw, lambda cls: _without_raw(cls, converter)
-    )
+    converter.register_unstructure_hook_factory(_has_raw, lambda cls: _without_raw(cls, converter))
     return converter
 
 
@@ -115,7 +117,8 @@ def structure_or_raise(
         first = messages[0] if messages else f"{type(exc).__name__}: {exc} @ $"
         description, _, path = first.rpartition(" @ ")
         name = getattr(cl, "__name__", str(cl))
-        more = f" (and {len(messages) - 1} more problems)" if len(messages) > 1 else ""
+        extra = len(messages) - 1
+        more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         raise ResponseFormatError(
             f"{name}: {description or first}{more}",
             path=path or "$",
@@ -206,7 +209,9 @@ def _structure_date(value: object, _: type) -> date:
         raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
-def _structure_int(value: object, _: type) -> int:
+def _structure_int(value: object, cl: type) -> Any:
+    if cl is not int:  # an IntEnum: class hooks also match subclasses
+        return _structure_enum(value, cl)
     if isinstance(value, bool):
         raise ValueError(f"not an integer: {value!r} (a bool)")
     if isinstance(value, int):
@@ -224,7 +229,9 @@ def _structure_bool(value: object, _: type) -> bool:
     raise ValueError(f"not a boolean: {value!r} (only true/false are accepted)")
 
 
-def _structure_str(value: object, _: type) -> str:
+def _structure_str(value: object, cl: type) -> Any:
+    if cl is not str:  # a StrEnum: class hooks also match subclasses, and str precedes Enum
+        return _structure_enum(value, cl)
     # Numbers are accepted as text (some brokers send ids as numbers); null never is.
     if isinstance(value, str):
         return value
@@ -239,11 +246,9 @@ def _structure_timeframe(value: object, _: type) -> Timeframe:
     return Timeframe.parse(value)
 
 
-def _is_enum(cl: Any) -> bool:
-    return isinstance(cl, type) and issubclass(cl, enum.Enum)
-
-
-def _structure_enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
+def _structure_enum(value: object, cl: Any) -> enum.Enum:
+    if not (isinstance(cl, type) and issubclass(cl, enum.Enum)):
+        raise TypeError(f"{cl!r} is neither a plain scalar nor an enum")
     try:
         return cl(value)
     except ValueError:
@@ -251,23 +256,37 @@ def _structure_enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"{value!r} is not a {cl.__name__} (one of {accepted})") from None
 
 
-def _unstructure_enum(value: enum.Enum) -> object:
-    return value.value
+def _unstructure_enum(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _is_instrument_union(cl: Any) -> bool:
-    return cl == Instrument
+    """``Instrument``, or any union of instrument kinds (``Option | FutureOption | None``)."""
+    if get_origin(cl) not in (Union, UnionType):
+        return False
+    kinds = [arg for arg in get_args(cl) if arg is not NoneType]
+    return bool(kinds) and all(kind in _KINDS for kind in kinds)
 
 
-def _structure_any_instrument(value: object, _: type) -> Instrument:
+def _structure_any_instrument(value: object, cl: Any) -> Instrument | None:
+    args = get_args(cl)
+    if value is None and NoneType in args:
+        return None
     if not isinstance(value, str):
         raise ValueError(f"not a symbol: {value!r}")
-    return instrument(value)
+    parsed = instrument(value)
+    kinds = tuple(arg for arg in args if arg is not NoneType) or _KINDS
+    if not any(isinstance(parsed, kind) for kind in kinds):
+        names = " or ".join(kind.__name__ for kind in kinds)
+        raise ValueError(f"{value!r} is not a {names} symbol")
+    return parsed
 
 
 def _instrument_of(kind: type[T]) -> Callable[[object, type], T]:
     def structure(value: object, _: type) -> T:
-        parsed = _structure_any_instrument(value, kind)
+        if not isinstance(value, str):
+            raise ValueError(f"not a symbol: {value!r}")
+        parsed = instrument(value)
         if not isinstance(parsed, kind):
             raise ValueError(f"{value!r} is not a {kind.__name__} symbol")
         return parsed
@@ -283,10 +302,7 @@ def _has_raw(cl: Any) -> bool:
 
 
 def _without_raw(cl: type[Any], converter: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
-    return cast(
-        Callable[[Any], dict[str, Any]],
-        make_dict_unstructure_fn(cl, converter, raw=override(omit=True)),
-    )
+    return make_dict_unstructure_fn(cl, converter, raw=override(omit=True))
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -294,7 +310,11 @@ def _without_raw(cl: type[Any], converter: cattrs.Converter) -> Callable[[Any], 
 
 def _describe(exc: BaseException, cl: type | None) -> str:
     if isinstance(exc, KeyError):
-        return f"required field {exc.args[0]!r} is missing" if exc.args else "a required field is missing"
+        return (
+            f"required field {exc.args[0]!r} is missing"
+            if exc.args
+            else "a required field is missing"
+        )
     return f"{exc}" if str(exc) else type(exc).__name__
 
 
@@ -306,7 +326,11 @@ def _index(text: str) -> int | str:
 def _redact(value: object) -> object:
     if isinstance(value, dict):
         return {
-            key: (mask_account(str(item)) if _SENSITIVE.search(str(key)) and not isinstance(item, dict | list) else _redact(item))
+            key: (
+                mask_account(str(item))
+                if _SENSITIVE.search(str(key)) and not isinstance(item, dict | list)
+                else _redact(item)
+            )
             for key, item in value.items()
         }
     if isinstance(value, list):

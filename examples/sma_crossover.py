@@ -119,7 +119,7 @@ def run(
             held = position_of(broker, target, account)
             if above and was_above is False and held == 0:
                 buy = bl.NewOrder.market(symbol, bl.BUY, quantity, account=account)
-                placed.append(broker.place(buy))  # type: ignore[arg-type]  # one order in, one out
+                placed.append(broker.place(buy))
             elif not above and was_above and held > 0:
                 placed.extend(broker.close_position(symbol, account=account))
             was_above = above
@@ -156,6 +156,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     with bl.connect(args.profile) as broker:
+        account = args.account
+        if account is None and broker.emulator is not None:
+            # An emulator has several simulated accounts; trade its first. With a real broker
+            # the profile's account is used (set `account` in brokerlink.toml or pass --account).
+            account = broker.accounts()[0].id
         result = run(
             broker,
             symbol=args.symbol,
@@ -163,11 +168,11 @@ def main(argv: list[str] | None = None) -> None:
             slow=args.slow,
             bars=args.bars,
             quantity=args.quantity,
-            account=args.account,
+            account=account,
         )
     print(f"{result.symbol} on {args.profile}: {len(result.orders)} orders, {result.trades} trades")
     for fill in result.fills:
-        print(f"  {fill.time:%H:%M} {fill.side.value:4} {fill.quantity} @ {fill.price}")
+        print(f"  {fill.time:%Y-%m-%d %H:%M} UTC  {fill.side.value:4} {fill.quantity} @ {fill.price}")
     print(f"final position {result.final_quantity}")
     print(f"realized P&L {result.realized_pnl}, total P&L {result.total_pnl}")
 

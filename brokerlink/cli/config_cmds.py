@@ -26,6 +26,7 @@ from brokerlink.config import (
 from brokerlink.errors import ConfigError
 from brokerlink.redact import mask_account
 from brokerlink.registry import AdapterRegistry
+from brokerlink.timeframes import Timeframe
 
 __all__ = ["capabilities", "profiles", "register"]
 
@@ -127,6 +128,7 @@ def capabilities(
             ("adapter", "left"),
             ("environment", "left"),
             ("kind", "left"),
+            ("features", "right"),
             ("assets", "left"),
             ("order types", "left"),
             ("groups", "left"),
@@ -145,18 +147,34 @@ def _names(values: Iterable[object]) -> str:
 
 def _summary(caps: Capabilities | None) -> list[str]:
     if caps is None:
-        return ["", "", "", "", "", ""]
+        return ["", "", "", "", "", "", ""]
+    # A trailing * marks a stream that can lose events (state must be reconciled).
     streams = [
         f"{kind.value}{'' if support.reliable else '*'}" for kind, support in caps.streams.items()
     ]
+    trading = caps.supports(Feature.PLACE)
     return [
+        f"{len(caps.features)}/{len(Feature)}",
         _names(caps.asset_classes),
-        _names(caps.order_types),
+        _names(caps.order_types) if trading else "-",
         _names(caps.groups),
         "yes" if caps.supports(Feature.PREVIEW) else "no",
         _names(caps.replace.fields) if caps.supports(Feature.REPLACE) else "no",
         ", ".join(sorted(streams)) or "-",
     ]
+
+
+def _timeframes(names: Iterable[str]) -> str:
+    # Shortest first (1min, 5min, ..., 1h, 1d, 1w, 1mo), not alphabetically.
+    units = ("tick", "min", "h", "d", "w", "mo")
+    frames = sorted(
+        (Timeframe.parse(name) for name in names), key=lambda f: (units.index(f.unit), f.count)
+    )
+    return ", ".join(str(frame) for frame in frames) or "-"
+
+
+def _if(caps: Capabilities, feature: Feature, text: str) -> str:
+    return text if caps.supports(feature) else f"- ({feature.value} not supported)"
 
 
 def _print_detail(caps: Capabilities) -> None:
@@ -165,7 +183,7 @@ def _print_detail(caps: Capabilities) -> None:
         ["features", _names(caps.features)],
         ["not supported", _names(set(Feature) - set(caps.features))],
         ["asset classes", _names(caps.asset_classes)],
-        ["order types", _names(caps.order_types)],
+        ["order types", _if(caps, Feature.PLACE, _names(caps.order_types))],
         *(
             [f"time in force ({asset.value})", _names(tifs)]
             for asset, tifs in caps.time_in_force.items()
@@ -174,7 +192,11 @@ def _print_detail(caps: Capabilities) -> None:
         ["max legs", str(caps.max_legs)],
         [
             "replace",
-            f"{_names(caps.replace.fields)} ({'keeps' if caps.replace.keeps_id else 'new'} id)",
+            _if(
+                caps,
+                Feature.REPLACE,
+                f"{_names(caps.replace.fields)} ({'keeps' if caps.replace.keeps_id else 'new'} id)",
+            ),
         ],
         *(
             [
@@ -184,7 +206,7 @@ def _print_detail(caps: Capabilities) -> None:
             ]
             for kind, support in caps.streams.items()
         ),
-        ["bar timeframes", _names(history.timeframes)],
+        ["bar timeframes", _if(caps, Feature.BARS, _timeframes(history.timeframes))],
         ["max bars per request", str(history.max_bars_per_request or "no limit")],
         ["earliest bar", str(history.earliest or "-")],
         ["intraday days back", str(history.intraday_days_back or "no limit")],

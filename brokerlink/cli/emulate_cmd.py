@@ -8,6 +8,7 @@ listens on loopback: ``--host`` accepts ``127.0.0.1``, ``::1`` or ``localhost`` 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
+from urllib.parse import urlsplit
 
 import typer
 
@@ -71,7 +72,10 @@ def emulate(
         print_error(str(exc))
         raise typer.Exit(1) from None
     console = out_console()
+    # Fronts serve the broker's paths as they are, so the API root keeps the base URL's path.
+    root = handle.url + urlsplit(environment.base_url).path.rstrip("/")
     console.print(f"{adapter_type.display_name} emulator listening on [bold]{handle.url}[/bold]")
+    console.print(f"API root: {root}")
     console.print("press Ctrl-C to stop")
     try:
         wait_for_interrupt(handle)

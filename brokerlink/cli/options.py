@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from brokerlink.broker.connect import connect
 from brokerlink.broker.sync import Broker
+from brokerlink.config import resolve_profile
+
+if TYPE_CHECKING:
+    from brokerlink.emulator import Engine
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -24,7 +28,9 @@ __all__ = [
     "JsonFlag",
     "ProfileOption",
     "connected",
+    "open_broker",
     "parse_when",
+    "reset_emulators",
 ]
 
 PROFILE_ENV_VAR = "BROKERLINK_PROFILE"
@@ -59,15 +65,44 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Write JSON to stdout ins
 """``--json``: machine-readable output for the listing commands."""
 
 
+_ENGINES: dict[str, Engine] = {}
+
+
+def open_broker(selector: str, account: str | None = None, *, reuse: bool = True) -> Broker:
+    """Connect to ``selector``; for an emulator, keep its engine and default its account.
+
+    With ``reuse``, an emulator keeps its engine for the life of the process, per selector, so
+    commands run one after another in one process (tests, or the CLI driven from Python) see
+    one simulated broker: an order placed by ``place`` is there for ``orders``. Each new process
+    starts afresh; to share an emulator between processes, serve it with ``brokerlink emulate``.
+
+    An emulator has several simulated accounts. When neither ``account`` nor the profile picks
+    one, its first account is used, so ``brokerlink balances`` works out of the box; a real
+    broker's account is never guessed (the facade asks for one instead).
+    """
+    # account=None is "not given": the profile's own account (or the only one) applies.
+    broker = connect(selector, emulator=_ENGINES.get(selector) if reuse else None, account=account)
+    engine = broker.emulator
+    if engine is None:
+        return broker
+    if reuse:
+        _ENGINES.setdefault(selector, engine)
+    if account is not None or resolve_profile(selector).account is not None:
+        return broker
+    broker.close()
+    return connect(selector, emulator=engine, account=engine.accounts()[0].id)
+
+
 @contextmanager
 def connected(profile: str, account: str | None = None) -> Iterator[Broker]:
-    """A connected :class:`Broker` for ``profile``, closed when the block ends."""
-    overrides: dict[str, object] = {} if account is None else {"account": account}
-    broker = connect(profile, **overrides)
-    try:
+    """:func:`open_broker` as a context manager: the broker is closed when the block ends."""
+    with open_broker(profile, account) as broker:
         yield broker
-    finally:
-        broker.close()
+
+
+def reset_emulators() -> None:
+    """Forget the emulator engines kept by :func:`connected` (the next command starts afresh)."""
+    _ENGINES.clear()
 
 
 def parse_when(text: str | None, option: str) -> datetime | None:

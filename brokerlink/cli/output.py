@@ -35,6 +35,7 @@ __all__ = [
     "cell_text",
     "err_console",
     "is_interactive",
+    "iso",
     "money",
     "out_console",
     "print_error",
@@ -96,6 +97,11 @@ def quantity(value: Decimal | None) -> str:
     return format(value, f",.{decimal_places(value)}f")
 
 
+def iso(value: datetime) -> str:
+    """ISO 8601 with a ``Z`` for UTC, as the JSON output writes it: ``2025-01-06T14:30:00Z``."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
 def cell_text(value: Cell) -> str | Text:
     """Render one cell: ``None`` as ``-``, enums by value, datetimes ISO 8601, Decimals exactly."""
     if value is None:
@@ -105,7 +111,7 @@ def cell_text(value: Cell) -> str | Text:
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
+        return iso(value)
     if isinstance(value, Decimal):
         return quantity(value)
     return str(value)
@@ -119,7 +125,9 @@ def print_table(
     empty: str = "nothing to show",
 ) -> None:
     """Print a rich table, or the ``empty`` line when there are no rows."""
-    table = Table(title=title, title_justify="left", header_style="bold")
+    # A key/value table (every header empty) reads better without a header row.
+    show_header = any(header for header, _ in columns)
+    table = Table(title=title, title_justify="left", header_style="bold", show_header=show_header)
     for header, justify in columns:
         table.add_column(header, justify="right" if justify == "right" else "left")
     count = 0
@@ -173,6 +181,8 @@ def _json_default(value: Any) -> Any:
         return str(value)
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, set | frozenset):  # sorted, so the output is stable from run to run
+        return sorted(value, key=str)
     raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
 
@@ -198,7 +208,7 @@ def write_json(data: object, destination: str = "-") -> None:
 
 def _csv_cell(value: object) -> object:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return iso(value)
     if isinstance(value, Decimal):
         return format(value, "f")  # exact, and never an exponent ("1E+2")
     return value

@@ -156,9 +156,9 @@ def print_preview(preview: OrderPreview) -> None:
         ("stop price", order.stop_price),
         ("trail amount", order.trail_amount),
     ]
-    rows: list[list[Cell]] = [
-        ["order", f"{legs} {order.type.value} {order.time_in_force.value}"],
-        *([label, money(value)] for label, value in prices if value is not None),
+    rows: list[list[Cell]] = [["order", f"{legs} {order.type.value} {order.time_in_force.value}"]]
+    rows.extend([label, money(value)] for label, value in prices if value is not None)
+    rows += [
         ["estimated cost", _signed(preview.estimated_cost)],
         ["commission", money(preview.commission)],
         ["fees", money(preview.fees)],

@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from brokerlink.enums import AssetClass
@@ -131,24 +132,29 @@ def _is_exchange_day(day: date) -> bool:
 
 def windows_on(schedule: ScheduleLike, day: date) -> list[SessionWindow]:
     """The session windows of trading date ``day``, in time order (empty when it is no trading day)."""
-    sched = schedule_for(schedule)
+    return list(_windows_on(schedule_for(schedule), day))
+
+
+@lru_cache(maxsize=8192)
+def _windows_on(sched: Schedule, day: date) -> tuple[SessionWindow, ...]:
+    # Cached: the matching loop asks for the same few days once per order per minute.
     if sched is Schedule.CRYPTO:
         start = datetime.combine(day, time(0), tzinfo=UTC)
-        return [(start, start + timedelta(days=1), Session.REGULAR)]
+        return ((start, start + timedelta(days=1), Session.REGULAR),)
     if sched is Schedule.FUTURES:
         if day.weekday() >= 5:
-            return []
-        return [(_ny(day - timedelta(days=1), 18), _ny(day, 17), Session.REGULAR)]
+            return ()
+        return ((_ny(day - timedelta(days=1), 18), _ny(day, 17), Session.REGULAR),)
     if not _is_exchange_day(day):
-        return []
+        return ()
     regular = (_ny(day, 9, 30), _ny(day, 16), Session.REGULAR)
     if sched is Schedule.EQUITY:
-        return [
+        return (
             (_ny(day, 4), _ny(day, 9, 30), Session.PRE),
             regular,
             (_ny(day, 16), _ny(day, 20), Session.POST),
-        ]
-    return [regular]
+        )
+    return (regular,)
 
 
 def _candidate_days(schedule: Schedule, dt: datetime) -> tuple[date, ...]:
@@ -166,7 +172,7 @@ def session_at(schedule: ScheduleLike, dt: datetime) -> Session:
     sched = schedule_for(schedule)
     dt = ensure_utc(dt, field="dt")
     for day in _candidate_days(sched, dt):
-        for start, end, session in windows_on(sched, day):
+        for start, end, session in _windows_on(sched, day):
             if start <= dt < end:
                 return session
     return Session.CLOSED
@@ -204,9 +210,7 @@ def trading_windows(
     return list(_windows_between(sched, start, end, extended))
 
 
-def previous_close(
-    schedule: ScheduleLike, dt: datetime, extended: bool = True
-) -> datetime | None:
+def previous_close(schedule: ScheduleLike, dt: datetime, extended: bool = True) -> datetime | None:
     """The end of the last session window that ended at or before ``dt`` (within 2 weeks)."""
     sched = schedule_for(schedule)
     dt = ensure_utc(dt, field="dt")
@@ -256,9 +260,7 @@ def trading_minutes(
     return minutes
 
 
-def next_open(
-    schedule: ScheduleLike, dt: datetime, extended: bool = False
-) -> datetime | None:
+def next_open(schedule: ScheduleLike, dt: datetime, extended: bool = False) -> datetime | None:
     """The first moment at or after ``dt`` when the market is open (``None`` if not within 2 weeks)."""
     sched = schedule_for(schedule)
     dt = ensure_utc(dt, field="dt")
@@ -267,9 +269,7 @@ def next_open(
     return None
 
 
-def session_end(
-    schedule: ScheduleLike, dt: datetime, extended: bool = False
-) -> datetime | None:
+def session_end(schedule: ScheduleLike, dt: datetime, extended: bool = False) -> datetime | None:
     """When the session containing ``dt`` (or, if closed, the next one) ends.
 
     With ``extended`` false this is the end of the regular session: the moment a DAY order

@@ -49,7 +49,7 @@ class AccountSpec:
     id: str
     type: AccountType = AccountType.MARGIN
     cash: Decimal = attrs.field(default=Decimal("100000"), converter=_decimal)
-    positions: tuple[PositionSpec, ...] = ()
+    positions: tuple[PositionSpec, ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen(kw_only=True)

@@ -62,7 +62,8 @@ class EventLog:
         selected = [
             entry
             for entry in self._events[start:]
-            if (include_hidden or not entry.hidden) and (account is None or entry.account == account)
+            if (include_hidden or not entry.hidden)
+            and (account is None or entry.account == account)
         ]
         return selected, len(self._events)
 

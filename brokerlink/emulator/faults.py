@@ -46,7 +46,9 @@ class Latency:
 class HttpError:
     """Answer with an HTTP error status (429 or a 5xx); ``retry_after`` in seconds when set."""
 
-    status: int = attrs.field(validator=attrs.validators.and_(attrs.validators.ge(400), attrs.validators.le(599)))
+    status: int = attrs.field(
+        validator=attrs.validators.and_(attrs.validators.ge(400), attrs.validators.le(599))
+    )
     retry_after: float | None = None
 
 

@@ -23,13 +23,13 @@ from decimal import Decimal
 
 import attrs
 
+from brokerlink.emulator.orders import tidy_price
 from brokerlink.enums import AccountType, OptionRight, Side
 from brokerlink.instruments import Crypto, Equity, Future, Instrument, Option
 
 __all__ = ["AccountState", "Holding", "requirement"]
 
 _ZERO = Decimal(0)
-_AVG_PLACES = Decimal("0.000001")
 _EQUITY_RATE = Decimal("0.5")
 _NAKED_OPTION_RATE = Decimal("0.2")
 _FUTURE_RATE = Decimal("0.05")
@@ -112,7 +112,7 @@ class AccountState:
         if old == 0 or (old > 0) == (signed > 0):
             # Growing (or opening): the average price blends in the new units.
             average = (old * holding.average_price + signed * price) / new
-            holding.average_price = _tidy(average)
+            holding.average_price = tidy_price(average)
         else:
             closed = min(abs(signed), abs(old))
             direction = 1 if old > 0 else -1
@@ -127,14 +127,6 @@ class AccountState:
         if new == 0:
             del self.holdings[inst]
         return holding
-
-
-def _tidy(value: Decimal) -> Decimal:
-    """Keep averages readable: at most six decimals, no trailing zeros beyond the input's."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -6:
-        return value.quantize(_AVG_PLACES)
-    return value
 
 
 def requirement(
@@ -180,7 +172,11 @@ def requirement(
                 continue
             pair[1] -= take
             remaining -= take
-            width = pair[0] - option.strike if option.right is OptionRight.CALL else option.strike - pair[0]
+            width = (
+                pair[0] - option.strike
+                if option.right is OptionRight.CALL
+                else option.strike - pair[0]
+            )
             total += max(width, _ZERO) * take * option.multiplier
         if remaining > 0:
             total += _NAKED_OPTION_RATE * underlying_mark(option) * remaining * option.multiplier

@@ -112,14 +112,16 @@ class MarketData:
         start: datetime,
         end: datetime,
         *,
-        now: datetime,
+        now: datetime | None = None,
         extended: bool = False,
     ) -> list[Bar]:
-        """Bars of ``inst`` whose time falls in ``[start, end)``, built from minutes before ``now``.
+        """Bars of ``inst`` whose time falls in ``[start, end)``, built from minutes before ``now``
+        (default ``end``).
 
         Intraday bars cover the regular session only unless ``extended``; futures and crypto
         have a single session. The last bar may be partial (built from the minutes so far).
         """
+        now = end if now is None else now
         end = min(end, now)
         if end <= start:
             return []
@@ -132,12 +134,12 @@ class MarketData:
             return [bar for bar in days if bar.time >= timeframe.floor(start)]
         return _aggregate(days, timeframe.floor)
 
-    def _rounder(self, inst: Instrument) -> Callable[[OHLC, int], Bar]:
+    def _rounder(self, inst: Instrument) -> Callable[[OHLC, int, int], Bar]:
         tick = self.pricer.tick(inst)
         tick_f = float(tick)
         fast = self.pricer.fast_round
 
-        def build(ohlc: OHLC, minute: int, volume: int = 0) -> Bar:
+        def build(ohlc: OHLC, minute: int, volume: int) -> Bar:
             o, h, lo, c = ohlc
             return Bar(
                 time=_at_minute(minute),
@@ -230,7 +232,9 @@ class MarketData:
                 w for w in mkt.windows_on(schedule, day) if extended or w[2] is mkt.Session.REGULAR
             ]
             if windows and windows[0][0] < now:
-                bars.append(self._day_bar(inst, day, windows[0][0], min(windows[-1][1], now), build))
+                bars.append(
+                    self._day_bar(inst, day, windows[0][0], min(windows[-1][1], now), build)
+                )
             day += timedelta(days=1)
         return bars
 
@@ -284,8 +288,8 @@ class MarketData:
         for day in dates:
             rows = []
             for strike in strikes:
-                call = universe.resolve(Option(root, day, OptionRight.CALL, strike))
-                put = universe.resolve(Option(root, day, OptionRight.PUT, strike))
+                call = universe.with_details(Option(root, day, OptionRight.CALL, strike))
+                put = universe.with_details(Option(root, day, OptionRight.PUT, strike))
                 rows.append(OptionStrike(strike=call.strike, call=call, put=put))
             expirations.append(OptionExpiration(date=day, strikes=tuple(rows)))
         return OptionChain(underlying=underlying, expirations=tuple(expirations))
@@ -323,5 +327,3 @@ def _aggregate(days: list[Bar], floor: Callable[[datetime], datetime]) -> list[B
                 )
             )
     return out
-
-

@@ -50,11 +50,10 @@ class Execution:
 
 def _touch(quote: Quote, side: Side) -> tuple[Decimal, Decimal]:
     """The price and displayed size a marketable order of ``side`` meets."""
-    if side is Side.BUY:
-        assert quote.ask is not None and quote.ask_size is not None  # engine quotes are full
-        return quote.ask, quote.ask_size
-    assert quote.bid is not None and quote.bid_size is not None
-    return quote.bid, quote.bid_size
+    price, size = (quote.ask, quote.ask_size) if side is Side.BUY else (quote.bid, quote.bid_size)
+    if price is None or size is None:  # engine quotes are always complete
+        raise AssertionError(f"incomplete emulator quote: {quote!r}")
+    return price, size
 
 
 class Matcher:
@@ -97,6 +96,11 @@ class Matcher:
             return round_to_tick(mark - distance, tick, ROUND_FLOOR)
         return round_to_tick(mark + distance, tick, ROUND_CEILING)
 
+    def _touch_at(self, order: OrderState, at: datetime) -> tuple[Decimal, Decimal]:
+        """The touch price and displayed size for a single-leg order at ``at``."""
+        leg = order.legs[0]
+        return _touch(self.market.quote(leg.instrument, at), leg.side)
+
     # -- immediate ----------------------------------------------------------------------------
 
     def immediate(self, order: OrderState, now: datetime) -> Execution | None:
@@ -113,7 +117,10 @@ class Matcher:
             order.water_mark = float(mid) if mid is not None else None
             order.stop_price = self.trail_stop(order)
             return None
-        if kind in (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP) and not order.triggered:
+        if (
+            kind in (OrderType.STOP, OrderType.STOP_LIMIT, OrderType.TRAILING_STOP)
+            and not order.triggered
+        ):
             stop = order.stop_price
             if stop is None or (price < stop if buy else price > stop):
                 return None
@@ -127,10 +134,14 @@ class Matcher:
     def _combo_now(self, order: OrderState, now: datetime) -> Execution | None:
         quotes = [self.market.quote(leg.instrument, now) for leg in order.legs]
         if order.type is OrderType.MARKET:
-            prices = tuple(_touch(q, leg.side)[0] for q, leg in zip(quotes, order.legs, strict=True))
+            prices = tuple(
+                _touch(q, leg.side)[0] for q, leg in zip(quotes, order.legs, strict=True)
+            )
             return Execution(units=order.remaining, prices=prices, price=_net(order.legs, prices))
         mids = [float(q.mid) if q.mid is not None else 0.0 for q in quotes]
-        net_mid = sum(_sign(leg) * float(leg.ratio) * mid for leg, mid in zip(order.legs, mids, strict=True))
+        net_mid = sum(
+            _sign(leg) * float(leg.ratio) * mid for leg, mid in zip(order.legs, mids, strict=True)
+        )
         limit = order.limit_price
         if limit is None or net_mid > float(limit):
             return None
@@ -139,7 +150,9 @@ class Matcher:
 
     def _combo_fill(self, order: OrderState, net: Decimal, mids: Sequence[float]) -> Execution:
         ticks = [self.market.pricer.tick(leg.instrument) for leg in order.legs]
-        prices = [max(round_to_tick(mid, tick), _ZERO) for mid, tick in zip(mids, ticks, strict=True)]
+        prices = [
+            max(round_to_tick(mid, tick), _ZERO) for mid, tick in zip(mids, ticks, strict=True)
+        ]
         residual = net - _net(order.legs, prices)
         if residual:
             # Put the rounding/limit residual on the priciest whole-ratio leg, so every leg price
@@ -164,15 +177,18 @@ class Matcher:
         o, h, lo, _c = pricer.minute_ohlc(leg.instrument, minute)
         buy = leg.side is Side.BUY
         kind = order.type
-        quote = self.market.quote(leg.instrument, end)
-        touch, displayed = _touch(quote, leg.side)
-        if kind is OrderType.MARKET or (kind in (OrderType.STOP, OrderType.TRAILING_STOP) and order.triggered):
+        if kind is OrderType.MARKET or (
+            kind in (OrderType.STOP, OrderType.TRAILING_STOP) and order.triggered
+        ):
+            touch, displayed = self._touch_at(order, end)
             return self._single(order, touch, displayed)
         if kind is OrderType.TRAILING_STOP:
             stop = order.stop_price
             if stop is not None and (h >= float(stop) if buy else lo <= float(stop)):
                 order.triggered = True
-                return self._single(order, _through(stop, o, buy, tick), displayed)
+                return self._single(
+                    order, _through(stop, o, buy, tick), self._touch_at(order, end)[1]
+                )
             mark = order.water_mark if order.water_mark is not None else o
             order.water_mark = min(mark, lo) if buy else max(mark, h)
             order.stop_price = self.trail_stop(order)
@@ -182,6 +198,7 @@ class Matcher:
             if stop is None or not (h >= float(stop) if buy else lo <= float(stop)):
                 return None
             order.triggered = True
+            displayed = self._touch_at(order, end)[1]
             if kind is OrderType.STOP:
                 return self._single(order, _through(stop, o, buy, tick), displayed)
             # A stop-limit fills in the trigger minute only if its limit is within reach.
@@ -191,23 +208,31 @@ class Matcher:
             if (buy and (trigger <= limit or lo <= float(limit))) or (
                 not buy and (trigger >= limit or h >= float(limit))
             ):
-                return self._single(order, min(trigger, limit) if buy else max(trigger, limit), displayed)
+                return self._single(
+                    order, min(trigger, limit) if buy else max(trigger, limit), displayed
+                )
             return None
         limit = order.limit_price
         assert limit is not None
         if buy and lo <= float(limit):
-            return self._single(order, min(limit, round_to_tick(o, tick)) if o <= float(limit) else limit, displayed)
-        if not buy and h >= float(limit):
-            return self._single(order, max(limit, round_to_tick(o, tick)) if o >= float(limit) else limit, displayed)
-        return None
+            price = min(limit, round_to_tick(o, tick)) if o <= float(limit) else limit
+        elif not buy and h >= float(limit):
+            price = max(limit, round_to_tick(o, tick)) if o >= float(limit) else limit
+        else:
+            return None
+        return self._single(order, price, self._touch_at(order, end)[1])
 
     def _combo_minute(self, order: OrderState, minute: int, end: datetime) -> Execution | None:
         if order.type is OrderType.MARKET:
             return self._combo_now(order, end)
         pricer = self.market.pricer
         ranges = [pricer.minute_ohlc(leg.instrument, minute) for leg in order.legs]
-        net_open = sum(_sign(leg) * float(leg.ratio) * r[0] for leg, r in zip(order.legs, ranges, strict=True))
-        net_close = sum(_sign(leg) * float(leg.ratio) * r[3] for leg, r in zip(order.legs, ranges, strict=True))
+        net_open = sum(
+            _sign(leg) * float(leg.ratio) * r[0] for leg, r in zip(order.legs, ranges, strict=True)
+        )
+        net_close = sum(
+            _sign(leg) * float(leg.ratio) * r[3] for leg, r in zip(order.legs, ranges, strict=True)
+        )
         limit = order.limit_price
         if limit is None or min(net_open, net_close) > float(limit):
             return None
@@ -223,7 +248,9 @@ def _sign(leg: LegState) -> int:
 
 def _net(legs: Sequence[LegState], prices: Sequence[Decimal]) -> Decimal:
     """Net price per order unit: buys add, sells subtract (debit positive)."""
-    return sum((_sign(leg) * leg.ratio * price for leg, price in zip(legs, prices, strict=True)), _ZERO)
+    return sum(
+        (_sign(leg) * leg.ratio * price for leg, price in zip(legs, prices, strict=True)), _ZERO
+    )
 
 
 def _through(stop: Decimal, open_: float, buy: bool, tick: Decimal) -> Decimal:
@@ -235,4 +262,3 @@ def _through(stop: Decimal, open_: float, buy: bool, tick: Decimal) -> Decimal:
 def _fractional_ok(leg: LegState) -> bool:
     details = leg.instrument.details
     return details is not None and details.quantity_increment < 1
-

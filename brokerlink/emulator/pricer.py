@@ -41,7 +41,9 @@ def epoch_minute(dt: datetime) -> int:
     return math.floor((dt - _EPOCH).total_seconds() / 60.0)
 
 
-def round_to_tick(value: float | Decimal, tick: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+def round_to_tick(
+    value: float | Decimal, tick: Decimal, rounding: str = ROUND_HALF_EVEN
+) -> Decimal:
     """``value`` rounded to a multiple of ``tick`` (``ROUND_FLOOR``/``ROUND_CEILING`` for bounds)."""
     steps = (Decimal(repr(value)) if isinstance(value, float) else value) / tick
     return steps.quantize(Decimal(1), rounding=rounding) * tick
@@ -51,7 +53,13 @@ def _fast_round(value: float, tick: Decimal, tick_f: float, mode: int) -> Decima
     """Hot-path rounding for bars: ``mode`` 0 nearest, -1 floor, 1 ceiling."""
     ratio = value / tick_f
     # A tiny epsilon keeps values that are exact multiples from flipping a tick on float noise.
-    steps = math.floor(ratio + 1e-9) if mode < 0 else math.ceil(ratio - 1e-9) if mode > 0 else round(ratio)
+    steps = (
+        math.floor(ratio + 1e-9)
+        if mode < 0
+        else math.ceil(ratio - 1e-9)
+        if mode > 0
+        else round(ratio)
+    )
     return Decimal(steps) * tick
 
 
@@ -68,6 +76,7 @@ class Pricer:
         self.universe = universe
         # Spec lookups walk the universe (option roots, aliases); bar loops call them per minute.
         self._specs: dict[Instrument, SymbolSpec] = {}
+        self._minutes: dict[tuple[Instrument, int], OHLC] = {}
 
     def spec(self, inst: Instrument) -> SymbolSpec:
         """The universe spec behind ``inst`` (cached)."""
@@ -154,8 +163,15 @@ class Pricer:
         return run
 
     def minute_ohlc(self, inst: Instrument, minute: int) -> OHLC:
-        """OHLC of one minute (epoch minute number)."""
-        return self.minute_run(inst, minute, 1)[0]
+        """OHLC of one minute (epoch minute number); memoised for the matching loop, where
+        several orders on one instrument look at the same minute."""
+        key = (inst, minute)
+        found = self._minutes.get(key)
+        if found is None:
+            if len(self._minutes) > 50_000:
+                self._minutes.clear()
+            found = self._minutes[key] = self.minute_run(inst, minute, 1)[0]
+        return found
 
     def volume_weight(self, inst: Instrument, minute: int) -> float:
         """A deterministic per-minute activity factor in ``[0.25, 1.75)``."""
@@ -185,4 +201,3 @@ class Pricer:
     def fast_round(value: float, tick: Decimal, tick_f: float, mode: int = 0) -> Decimal:
         """Round ``value`` to ``tick`` (``mode`` 0 nearest, -1 down, 1 up); for bulk bar output."""
         return _fast_round(value, tick, tick_f, mode)
-

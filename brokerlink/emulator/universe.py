@@ -28,10 +28,8 @@ from brokerlink.enums import AssetClass
 from brokerlink.errors import InvalidOrderError, SymbolNotFoundError
 from brokerlink.instruments import (
     MONTH_CODES,
-    Crypto,
-    Equity,
     Future,
-    Index,
+    FutureOption,
     Instrument,
     InstrumentDetails,
     InstrumentLike,
@@ -178,7 +176,10 @@ class Universe:
         listed: list[Future] = []
         year, month = today.year, today.month
         while len(listed) < spec.contracts:
-            if MONTH_CODES[month - 1] in spec.cycle and _future_last_trade(root, year, month) >= today:
+            if (
+                MONTH_CODES[month - 1] in spec.cycle
+                and _future_last_trade(root, year, month) >= today
+            ):
                 listed.append(Future(root, month, year))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return listed
@@ -214,23 +215,24 @@ class Universe:
     def resolve(self, value: InstrumentLike, *, now: datetime | None = None) -> Instrument:
         """The instrument for ``value``, with details; unknown symbols raise SymbolNotFoundError.
 
-        With ``now``, options and futures must also be listed on that date (expired contracts
-        and off-grid strikes are unknown); ``price`` checks for strikes are done by the caller.
+        With ``now``, options and futures must also be listed on that date: expired contracts,
+        strikes off the grid and expirations that do not exist are unknown. Futures options are
+        not emulated.
         """
         try:
             inst = instrument(value)
         except InvalidOrderError as exc:
             raise SymbolNotFoundError(f"unknown symbol: {exc.message}") from None
-        spec = self.spec_of(inst) if not isinstance(inst, Equity | Index | Crypto) else None
-        if isinstance(inst, Equity | Index | Crypto):
-            spec = self.specs.get(str(inst))
-            if spec is None or spec.kind is not inst.asset_class:
-                raise SymbolNotFoundError(f"symbol {str(inst)!r} is not known to the emulator")
-        if spec is None:  # FutureOption: not listed by the emulator
-            raise SymbolNotFoundError(f"symbol {str(inst)!r} is not known to the emulator")
+        if isinstance(inst, FutureOption):
+            raise SymbolNotFoundError(f"{inst}: options on futures are not emulated")
+        spec = self.spec_of(inst)
         if now is not None:
             self._check_listed(inst, now)
         return inst.with_details(self._details(inst, spec))
+
+    def with_details(self, option: Option) -> Option:
+        """``option`` with its details attached (no listing check: for building chains)."""
+        return option.with_details(self._details(option, self.spec_of(option)))
 
     def _check_listed(self, inst: Instrument, now: datetime) -> None:
         today = mkt.trading_date(mkt.Schedule.EQUITY, now)

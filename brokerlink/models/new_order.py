@@ -1,4 +1,4 @@
-"""What a user builds to trade: :class:`Leg` and :class:`NewOrder`.
+"""What a user builds to trade: :class:`NewOrder` (its legs are :class:`~brokerlink.models.leg.Leg`).
 
 A ``NewOrder`` is checked completely when it is built (see :mod:`brokerlink.models._rules`), so a
 malformed order fails in the user's code with an :class:`~brokerlink.errors.InvalidOrderError`

@@ -44,7 +44,9 @@ class EchoFront(Front):
         super().__init__(SimpleNamespace(faults=Faults()))  # type: ignore[arg-type]
         self.calls: list[str] = []
         self.closed_streams = 0
-        router = Router(prefix="/v1", error=lambda status, message: self.error_reply(status, message))
+        router = Router(
+            prefix="/v1", error=lambda status, message: self.error_reply(status, message)
+        )
         router.add("GET", "/accounts/{account_id}/orders/{order_id}", self.get_order)
         router.add("DELETE", "/accounts/{account_id}/orders/{order_id}", self.get_order)
         router.add("POST", "/orders", self.post_order)
@@ -114,20 +116,27 @@ def client(front: EchoFront) -> Client:
 
 def test_reply_helpers() -> None:
     reply = Reply.json(200, {"a": 1}, headers={"X-Test": "1"})
-    assert reply.body == b'{"a":1}' and reply.headers["Content-Type"] == "application/json"
-    assert not reply.is_stream and reply.headers["X-Test"] == "1"
+    assert reply.body == b'{"a":1}'
+    assert reply.headers["Content-Type"] == "application/json"
+    assert not reply.is_stream
+    assert reply.headers["X-Test"] == "1"
 
     async def frames() -> AsyncIterator[bytes]:
         yield b"x\n"
 
     streamed = Reply.stream(frames())
-    assert streamed.is_stream and streamed.headers["Content-Type"] == "application/x-ndjson"
-    assert Reply.empty().status == 204 and Reply.empty().body == b""
+    assert streamed.is_stream
+    assert streamed.headers["Content-Type"] == "application/x-ndjson"
+    assert Reply.empty().status == 204
+    assert Reply.empty().body == b""
 
 
 def test_router_matches_templates_and_decodes_parameters(client: Client) -> None:
     response = client.get("/accounts/EMU%201/orders/42", params={"verbose": "yes"})
-    assert response.json() == {"params": {"account_id": "EMU 1", "order_id": "42"}, "verbose": "yes"}
+    assert response.json() == {
+        "params": {"account_id": "EMU 1", "order_id": "42"},
+        "verbose": "yes",
+    }
     # An escaped slash stays inside one segment; a path parameter takes slashes as they come.
     assert client.get("/quotes/BTC%2FUSD").json() == {"symbol": "BTC/USD"}
     assert client.get("/quotes/BTC/USD").json() == {"symbol": "BTC/USD"}
@@ -138,7 +147,8 @@ def test_router_answers_404_and_405_in_the_front_shape(client: Client) -> None:
     assert missing.status_code == 404
     assert missing.json()["error"]["message"] == "no such endpoint: GET /v1/nowhere"
     wrong = client.put("/accounts/A/orders/1")
-    assert wrong.status_code == 405 and wrong.headers["Allow"] == "DELETE, GET"
+    assert wrong.status_code == 405
+    assert wrong.headers["Allow"] == "DELETE, GET"
 
 
 def test_a_path_parameter_must_come_last() -> None:
@@ -183,10 +193,13 @@ def test_json_body_rejects_missing_and_malformed_bodies(client: Client) -> None:
 # -- faults on the sync path ---------------------------------------------------------------------
 
 
-def test_http_error_fault_answers_without_reaching_the_front(front: EchoFront, client: Client) -> None:
+def test_http_error_fault_answers_without_reaching_the_front(
+    front: EchoFront, client: Client
+) -> None:
     front.faults.add(HttpError(status=429, retry_after=0.5), match="/orders")
     response = client.get("/accounts/A/orders/1")
-    assert response.status_code == 429 and response.headers["Retry-After"] == "0.5"
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "0.5"
     assert front.calls == []
     assert client.get("/accounts/A/orders/1").status_code == 200
 
@@ -203,7 +216,9 @@ def test_latency_fault_waits(front: EchoFront, client: Client) -> None:
     assert time.monotonic() - started >= 0.05
 
 
-def test_drop_connection_loses_the_answer_after_the_front_acted(front: EchoFront, client: Client) -> None:
+def test_drop_connection_loses_the_answer_after_the_front_acted(
+    front: EchoFront, client: Client
+) -> None:
     front.faults.add(DropConnection(), match="/orders")
     with pytest.raises(TransportFailure, match="connection dropped"):
         client.post("/orders", json={"q": 1})
@@ -249,19 +264,25 @@ async def test_stream_gap_skips_frames(front: EchoFront) -> None:
         assert await stream_lines(client, "/stream?count=5") == [{"n": 2}, {"n": 3}, {"n": 4}]
 
 
+async def read_until_cut(response: Any, seen: list[Any], front: EchoFront) -> None:
+    async for line in response.aiter_lines():
+        seen.append(orjson.loads(line))
+        if len(seen) == 3:
+            front.faults.add(DropConnection(), match="/stream")
+
+
 async def test_drop_connection_cuts_a_stream_mid_way(front: EchoFront) -> None:
     seen: list[Any] = []
     async with async_client(front) as client, client.stream("GET", "/stream?count=100") as response:
         with pytest.raises(TransportFailure, match="connection dropped"):
-            async for line in response.aiter_lines():
-                seen.append(orjson.loads(line))
-                if len(seen) == 3:
-                    front.faults.add(DropConnection(), match="/stream")
+            await read_until_cut(response, seen, front)
     assert seen == [{"n": 0}, {"n": 1}, {"n": 2}]
     assert front.closed_streams == 1
 
 
-async def test_an_http_error_planned_for_a_request_is_not_swallowed_by_an_open_stream(front: EchoFront) -> None:
+async def test_an_http_error_planned_for_a_request_is_not_swallowed_by_an_open_stream(
+    front: EchoFront,
+) -> None:
     front.faults.add(HttpError(status=500))
     front.faults.add(StreamGap(events=1), match="/stream")
     async with async_client(front) as client:
@@ -270,7 +291,10 @@ async def test_an_http_error_planned_for_a_request_is_not_swallowed_by_an_open_s
 
 
 async def test_closing_a_stream_early_closes_the_front_generator(front: EchoFront) -> None:
-    async with async_client(front) as client, client.stream("GET", "/stream?count=1000") as response:
+    async with (
+        async_client(front) as client,
+        client.stream("GET", "/stream?count=1000") as response,
+    ):
         async for _ in response.aiter_lines():
             break
     assert front.closed_streams == 1
@@ -290,12 +314,16 @@ async def test_serve_answers_real_http_with_faults_and_streams(front: EchoFront)
     try:
         assert handle.url.startswith("http://127.0.0.1:")
         with Client(base_url=handle.url + "/v1") as client:
-            assert client.get("/accounts/A/orders/9").json()["params"] == {"account_id": "A", "order_id": "9"}
+            assert client.get("/accounts/A/orders/9").json()["params"] == {
+                "account_id": "A",
+                "order_id": "9",
+            }
             assert client.post("/orders", json={"q": 2}).json() == {"got": {"q": 2}}
             assert client.get("/nowhere").status_code == 404
             front.faults.add(HttpError(status=429, retry_after=1))
             limited = client.get("/quotes/AAPL")
-            assert limited.status_code == 429 and limited.headers["retry-after"] == "1"
+            assert limited.status_code == 429
+            assert limited.headers["retry-after"] == "1"
             front.faults.add(DropConnection(), match="/orders")
             with pytest.raises(TransportFailure):
                 client.post("/orders", json={"q": 3})

@@ -260,7 +260,7 @@ def test_non_text_raises_invalid_order_error(value: object) -> None:
         (lambda: Option("AAPL", date(2025, 3, 21), "X", "175"), "option right"),
         (lambda: Option("AAPL", date(2025, 3, 21), "C", "175.0001"), "strike"),
         (lambda: Option("AAPL", date(2025, 3, 21), "C", "0"), "strike"),
-        (lambda: Option("AAPL", date(2025, 3, 21), "C", 175.0), "float"),
+        (lambda: Option("AAPL", date(2025, 3, 21), "C", 175.0), "float"),  # type: ignore[arg-type]
         (lambda: Option("AAPL", datetime(2025, 3, 21), "C", "175"), "datetime"),
         (lambda: Option("TOOLONGROOT", date(2025, 3, 21), "C", "175"), "option root"),
         (lambda: Future("ES", 13, 2024), "month"),

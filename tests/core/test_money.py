@@ -152,7 +152,7 @@ def test_mask_account(account: str | None, masked: str) -> None:
     assert mask_account(account) == masked
 
 
-@given(st.text(min_size=1, max_size=40))
+@given(st.text(st.characters(exclude_characters="*"), min_size=1, max_size=40))
 def test_mask_account_never_shows_more_than_half_or_four(account: str) -> None:
     masked = mask_account(account)
     shown = masked.removeprefix("****")

@@ -67,7 +67,7 @@ def test_market_stop_stop_limit_and_trailing_builders() -> None:
     assert market.time_in_force is TimeInForce.GTC
     assert market.account == "SIM1234567M"
     stop = NewOrder.stop("AAPL", Side.SELL, 10, Decimal("180"), effect=PositionEffect.CLOSE)
-    assert (stop.type, stop.stop_price, stop.limit_price) == (OrderType.STOP, 180, None)
+    assert (stop.type, stop.stop_price, stop.limit_price) == (OrderType.STOP, Decimal(180), None)
     stop_limit = NewOrder.stop_limit("AAPL", Side.BUY, 10, "190", "190.50")
     assert stop_limit.type is OrderType.STOP_LIMIT
     assert (stop_limit.stop_price, stop_limit.limit_price) == (Decimal(190), Decimal("190.50"))
@@ -171,7 +171,7 @@ def test_fractional_quantity_only_for_equities_and_crypto(symbol: Any) -> None:
 
 
 def test_float_and_bool_quantities_are_rejected() -> None:
-    raises("quantity", lambda: NewOrder.market("AAPL", Side.BUY, 1.0), "float")
+    raises("quantity", lambda: NewOrder.market("AAPL", Side.BUY, 1.0), "float")  # type: ignore[arg-type]
     raises("quantity", lambda: NewOrder.market("AAPL", Side.BUY, True), "bool")
 
 
@@ -218,11 +218,11 @@ def test_single_leg_prices_must_be_positive(price: Any) -> None:
 
 
 def test_float_prices_are_rejected_with_the_fix() -> None:
-    message = raises("limit_price", lambda: NewOrder.limit("AAPL", Side.BUY, 1, 187.5))
+    message = raises("limit_price", lambda: NewOrder.limit("AAPL", Side.BUY, 1, 187.5))  # type: ignore[arg-type]
     assert "pass a str or Decimal such as '187.50'" in message
     assert "floats cannot hold prices exactly" in message
-    raises("stop_price", lambda: NewOrder.stop("AAPL", Side.BUY, 1, float("nan")))
-    raises("trail_amount", lambda: NewOrder.trailing_stop("AAPL", Side.BUY, 1, trail_amount=0.5))
+    raises("stop_price", lambda: NewOrder.stop("AAPL", Side.BUY, 1, float("nan")))  # type: ignore[arg-type]
+    raises("trail_amount", lambda: NewOrder.trailing_stop("AAPL", Side.BUY, 1, trail_amount=0.5))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -273,12 +273,14 @@ def test_trailing_stop_needs_exactly_one_trail() -> None:
      ("trail_percent", "0"), ("trail_percent", "-2"), ("trail_percent", "100")],
 )  # fmt: skip
 def test_trail_must_be_positive_and_sane(field: str, value: str) -> None:
-    raises(field, lambda: NewOrder.trailing_stop("AAPL", Side.SELL, 1, **{field: value}))
+    options: dict[str, Any] = {field: value}
+    raises(field, lambda: NewOrder.trailing_stop("AAPL", Side.SELL, 1, **options))
 
 
 @pytest.mark.parametrize("field", ["trail_amount", "trail_percent"])
 def test_only_trailing_stops_take_a_trail(field: str) -> None:
-    raises(field, lambda: NewOrder(legs=_legs(), type=OrderType.MARKET, **{field: "1"}))
+    options: dict[str, Any] = {field: "1"}
+    raises(field, lambda: NewOrder(legs=_legs(), type=OrderType.MARKET, **options))
 
 
 # -- time in force ---------------------------------------------------------------------------
@@ -481,7 +483,7 @@ def test_bracket_structure_errors() -> None:
     spread = NewOrder.multi_leg([Leg.buy(C175, 1), Leg.sell(C180, 1)], "limit", limit_price="1")
     raises("orders", lambda: OrderGroup.bracket(spread, take_profit="2", stop_loss="0.5"))
     raises("orders", lambda: OrderGroup(kind=GroupKind.BRACKET, orders=(entry,)), "exactly")
-    raises("take_profit", lambda: OrderGroup.bracket(entry, take_profit=200.0, stop_loss="180"))
+    raises("take_profit", lambda: OrderGroup.bracket(entry, take_profit=200.0, stop_loss="180"))  # type: ignore[arg-type]
 
 
 def test_group_orders_share_one_account() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import unquote
 
 import attrs
@@ -28,10 +28,8 @@ from brokerlink.emulator.http.reply import Reply
 __all__ = ["ErrorReply", "Handler", "Route", "Router", "query_param"]
 
 
-class Handler(Protocol):
-    """A route handler: the request and the path parameters by name, returning a reply."""
-
-    def __call__(self, request: Request, /, **params: str) -> Reply: ...
+Handler = Callable[..., Reply]
+"""A route handler: called with the request and the path parameters by name, returns a reply."""
 
 
 ErrorReply = Callable[[int, str], Reply]

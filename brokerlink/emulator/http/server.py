@@ -72,10 +72,18 @@ def asgi_app(front: Front) -> AsgiApp:
         if action.delay:
             await asyncio.sleep(action.delay)
         reply = action.answer or front.handle(request)
-        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
+        headers = [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()
+        ]
         if action.drop:
             # Send the head, then hang up without a body: the client's read fails mid-response.
-            await send({"type": "http.response.start", "status": reply.status, "headers": [*headers, (b"content-length", b"1")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": reply.status,
+                    "headers": [*headers, (b"content-length", b"1")],
+                }
+            )
             return
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         if isinstance(reply.body, bytes):
@@ -113,7 +121,9 @@ async def _pump(frames: AsyncGenerator[bytes, None], receive: Receive, send: Sen
         await frames.aclose()
     for result in results:
         # A dropped stream returns without finishing the body: uvicorn then closes the connection.
-        if isinstance(result, BaseException) and not isinstance(result, ConnectionDropped | asyncio.CancelledError):
+        if isinstance(result, BaseException) and not isinstance(
+            result, ConnectionDropped | asyncio.CancelledError
+        ):
             raise result
 
 
@@ -123,7 +133,12 @@ def _request(scope: Scope, body: bytes) -> Request:
     raw_path = scope.get("raw_path") or scope["path"].encode()
     query = scope.get("query_string", b"")
     target = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
-    return Request(scope["method"], f"{scope.get('scheme', 'http')}://{host}{target}", headers=headers, content=body)
+    return Request(
+        scope["method"],
+        f"{scope.get('scheme', 'http')}://{host}{target}",
+        headers=headers,
+        content=body,
+    )
 
 
 class ServerHandle:
@@ -169,7 +184,9 @@ def serve(front: Front, *, host: str = "127.0.0.1", port: int = 0) -> ServerHand
         timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"brokerlink-emulate-{front.name}", daemon=True)
+    thread = threading.Thread(
+        target=server.run, name=f"brokerlink-emulate-{front.name}", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + _STARTUP_SECONDS
     while not server.started:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
@@ -45,9 +46,25 @@ from brokerlink.emulator.http.reply import Reply
 if TYPE_CHECKING:
     from brokerlink.emulator import Engine
 
-__all__ = ["ConnectionDropped", "EmulatorTransport", "FaultAction", "fault_action", "faulted_frames"]
+__all__ = [
+    "ConnectionDropped",
+    "EmulatorTransport",
+    "FaultAction",
+    "fault_action",
+    "faulted_frames",
+]
 
 _STREAM_FAULTS = (Latency, StreamGap, DropConnection)
+
+_REASONS = MappingProxyType(
+    {
+        429: "too many requests",
+        500: "internal server error",
+        502: "bad gateway",
+        503: "service unavailable",
+        504: "gateway timeout",
+    }
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -64,7 +81,11 @@ def fault_action(front: Front, fault: Fault | None) -> FaultAction:
     if isinstance(fault, Latency):
         return FaultAction(delay=fault.seconds)
     if isinstance(fault, HttpError):
-        reply = front.error_reply(fault.status, _REASONS.get(fault.status, "injected error"), retry_after=fault.retry_after)
+        reply = front.error_reply(
+            fault.status,
+            _REASONS.get(fault.status, "injected error"),
+            retry_after=fault.retry_after,
+        )
         if fault.retry_after is not None:
             reply = reply.with_headers({"Retry-After": _seconds(fault.retry_after)})
         return FaultAction(answer=reply)
@@ -138,7 +159,9 @@ class EmulatorTransport(Transport):
         if isinstance(reply.body, bytes):
             if action.drop:
                 raise _dropped(request.url.path, request)
-            return Response(reply.status, headers=reply.headers, content=reply.body, request=request)
+            return Response(
+                reply.status, headers=reply.headers, content=reply.body, request=request
+            )
         if action.drop:
             await _close(reply.body)
             raise _dropped(request.url.path, request)
@@ -192,12 +215,3 @@ async def _close(frames: AsyncIterator[bytes]) -> None:
 
 def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-_REASONS = {
-    429: "too many requests",
-    500: "internal server error",
-    502: "bad gateway",
-    503: "service unavailable",
-    504: "gateway timeout",
-}

@@ -1,0 +1,118 @@
+"""``brokerlink demo``: offline, every emulator, one table, exit 0."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from brokerlink.cli import demo
+
+if TYPE_CHECKING:
+    from tests.cli.conftest import Cli
+
+STUB = '''
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Result:
+    symbol: str = "STUB"
+    orders: tuple = ()
+    fills: tuple = ()
+    final_quantity: Decimal = Decimal(0)
+    realized_pnl: Decimal = Decimal("1.5")
+    total_pnl: Decimal = Decimal("1.5")
+    trades: int = 0
+
+
+def run(broker):
+    return Result()
+'''
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Record every outgoing connection attempt (and refuse it): the demo must make none."""
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        attempts.append(address)
+        raise OSError("the demo must not open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts
+
+
+def test_demo_runs_offline_and_prints_one_table(cli: Cli, no_network: list[object]) -> None:
+    result = cli("demo")
+
+    assert result.exit_code == 0, result.output
+    assert no_network == []
+    assert result.output.count("sma_crossover.py on every emulator") == 1
+    rows = {row[0]: row for row in cli.rows(result.output)}
+    paper = rows["paper"]
+    assert paper[1] == "SPY"
+    orders, fills, trades = (int(cell) for cell in paper[2:5])
+    assert orders == fills == 2 * trades > 0
+    assert paper[5] == "0"  # flat at the end
+    assert paper[6] == paper[7]  # no fees on equities in the emulator: P&L = equity change
+    assert paper[8] == "ok"
+    for name in ("tradestation", "tradier", "tastytrade"):
+        assert rows[name][8].startswith(f"no emulator in brokerlink-{name} ")
+        assert rows[name][8].endswith(" yet")
+
+
+def test_demo_is_deterministic(cli: Cli) -> None:
+    first, second = cli("demo"), cli("demo")
+
+    assert first.exit_code == second.exit_code == 0
+    assert first.output == second.output
+
+
+def test_the_example_in_the_working_directory_comes_first(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "sma_crossover.py").write_text(STUB, encoding="utf-8")
+
+    result = cli("demo")
+
+    assert result.exit_code == 0, result.output
+    paper = next(row for row in cli.rows(result.output) if row[0] == "paper")
+    assert paper[1:8] == ["STUB", "0", "0", "0", "0", "1.50", "1.50"]
+
+
+def test_the_example_next_to_the_package_is_found_from_anywhere(tmp_path: Path) -> None:
+    found = demo.find_example(tmp_path)
+
+    assert found == Path(__file__).resolve().parents[2] / "examples" / "sma_crossover.py"
+
+
+def test_a_missing_example_is_a_clear_error(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "EXAMPLE", Path("examples") / "no_such_strategy.py")
+
+    result = cli("demo")
+
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert "no_such_strategy.py was not found" in lines[0]
+
+
+def test_a_failing_emulator_run_is_reported_in_its_row(
+    cli: Cli, tmp_path: Path
+) -> None:
+    (tmp_path / "examples").mkdir()
+    failing = "def run(broker):\n    return broker.cancel('424242')\n"
+    (tmp_path / "examples" / "sma_crossover.py").write_text(failing, encoding="utf-8")
+
+    result = cli("demo")
+
+    assert result.exit_code == 1
+    paper = next(row for row in cli.rows(result.output) if row[0] == "paper")
+    assert paper[8].startswith("failed: [paper]")
