@@ -86,6 +86,8 @@ class Environment:
 
     ``urls`` holds the adapter's other endpoints by role (``"stream"``, ``"websocket"``,
     ``"authorize"``, ``"token"``, ...). ``is_live`` environments need the explicit opt-in.
+    ``default_account`` is the account ``account=None`` means when the profile names none (an
+    emulator's first account, so ``bl.connect("paper:emulator").balances()`` just works).
     """
 
     name: str
@@ -94,6 +96,7 @@ class Environment:
     is_emulator: bool = False
     urls: Mapping[str, str] = attrs.field(factory=dict)
     description: str = ""
+    default_account: str | None = None
 
 
 @attrs.frozen(kw_only=True)

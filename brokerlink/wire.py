@@ -175,7 +175,10 @@ def _structure_datetime(value: object, _: type) -> datetime:
         raise ValueError(f"not a datetime: {value!r} (a bool)")
     if isinstance(value, int | float):
         seconds = value / 1000 if abs(value) >= _MS_THRESHOLD else value
-        return datetime.fromtimestamp(seconds, UTC)
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):  # NaN, infinity, out of the calendar
+            raise ValueError(f"not a datetime: {value!r} (no such epoch time)") from None
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):

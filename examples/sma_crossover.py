@@ -116,11 +116,13 @@ def run(
         seen += 1
         if len(closes) == slow:
             above = average(closes, fast) > average(closes, slow)
-            held = position_of(broker, target, account)
-            if above and was_above is False and held == 0:
-                buy = bl.NewOrder.market(symbol, bl.BUY, quantity, account=account)
-                placed.append(broker.place(buy))
-            elif not above and was_above and held > 0:
+            crossed_up, crossed_down = above and was_above is False, not above and was_above
+            # Ask the broker what we hold (rather than assume every order filled) on a cross only.
+            if crossed_up and position_of(broker, target, account) == 0:
+                order = broker.place(bl.NewOrder.market(symbol, bl.BUY, quantity, account=account))
+                assert isinstance(order, bl.Order)  # one NewOrder in, one Order out
+                placed.append(order)
+            elif crossed_down and position_of(broker, target, account) > 0:
                 placed.extend(broker.close_position(symbol, account=account))
             was_above = above
         if seen == bars:
@@ -172,7 +174,9 @@ def main(argv: list[str] | None = None) -> None:
         )
     print(f"{result.symbol} on {args.profile}: {len(result.orders)} orders, {result.trades} trades")
     for fill in result.fills:
-        print(f"  {fill.time:%Y-%m-%d %H:%M} UTC  {fill.side.value:4} {fill.quantity} @ {fill.price}")
+        print(
+            f"  {fill.time:%Y-%m-%d %H:%M} UTC  {fill.side.value:4} {fill.quantity} @ {fill.price}"
+        )
     print(f"final position {result.final_quantity}")
     print(f"realized P&L {result.realized_pnl}, total P&L {result.total_pnl}")
 

@@ -52,7 +52,9 @@ class Connection:
 
     def core(self) -> BrokerCore:
         """A fresh :class:`BrokerCore` for a facade."""
-        return BrokerCore(self.adapter, self.profile.account)
+        return BrokerCore(
+            self.adapter, self.profile.account or self.adapter.environment.default_account
+        )
 
     def context(self) -> RunContext:
         """The step machine's context: error table, retry policy and rate limits."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -202,13 +202,21 @@ class Broker:
         return self._run(self._core.instrument(symbol))
 
     # -- streams --------------------------------------------------------------------------------
-    def _session(self) -> StreamSession:
-        client = AsyncClient(
-            transport=self._connection.transport,  # type: ignore[arg-type]
-            timeout=self._connection.timeout,
-            headers=self._connection.headers,
-        )
-        return StreamSession(client=client, auth=self._connection.auth)
+    def _iterate(self, open_stream: Callable[[StreamSession], AsyncIterator[T]]) -> Iterator[T]:
+        """Run ``open_stream`` on the portal's loop with a client that lives as long as it does."""
+        connection = self._connection
+
+        async def owned() -> AsyncIterator[T]:
+            # The client is made on the portal's loop and closed when the caller stops iterating.
+            async with AsyncClient(
+                transport=connection.transport,  # type: ignore[arg-type]
+                timeout=connection.timeout,
+                headers=connection.headers,
+            ) as client:
+                async for event in open_stream(StreamSession(client=client, auth=connection.auth)):
+                    yield event
+
+        return self._portal.iterate(owned)
 
     def stream_quotes(
         self, symbols: Iterable[InstrumentLike] | InstrumentLike
@@ -216,30 +224,30 @@ class Broker:
         """Quote events as they arrive; stop by breaking out of the loop."""
         self.capabilities.require_stream(StreamKind.QUOTES)
         wanted = as_instruments(symbols)
-        return self._portal.iterate(
-            lambda: self._connection.adapter.stream_quotes(self._session(), wanted)
+        return self._iterate(
+            lambda session: self._connection.adapter.stream_quotes(session, wanted)
         )
 
     def stream_bars(self, symbol: InstrumentLike, timeframe: Timeframe | str) -> Iterator[BarEvent]:
         """Bar events (``complete`` marks a closed bar)."""
         self.capabilities.require_stream(StreamKind.BARS)
         target, frame = instrument(symbol), Timeframe.parse(timeframe)
-        return self._portal.iterate(
-            lambda: self._connection.adapter.stream_bars(self._session(), target, frame)
+        return self._iterate(
+            lambda session: self._connection.adapter.stream_bars(session, target, frame)
         )
 
     def stream_orders(self, account: AccountRef = None) -> Iterator[OrderEvent]:
         """Order events (with fills) for ``account``."""
         self.capabilities.require_stream(StreamKind.ORDERS)
         account_id = self._run(self._core.account_id(account))
-        return self._portal.iterate(
-            lambda: self._connection.adapter.stream_orders(self._session(), account_id)
+        return self._iterate(
+            lambda session: self._connection.adapter.stream_orders(session, account_id)
         )
 
     def stream_positions(self, account: AccountRef = None) -> Iterator[PositionEvent]:
         """Position events for ``account``."""
         self.capabilities.require_stream(StreamKind.POSITIONS)
         account_id = self._run(self._core.account_id(account))
-        return self._portal.iterate(
-            lambda: self._connection.adapter.stream_positions(self._session(), account_id)
+        return self._iterate(
+            lambda session: self._connection.adapter.stream_positions(session, account_id)
         )

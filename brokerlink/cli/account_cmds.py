@@ -14,7 +14,7 @@ from brokerlink.cli.options import (
     AccountOption,
     JsonFlag,
     ProfileOption,
-    connected,
+    open_broker,
     parse_when,
 )
 from brokerlink.cli.output import to_data, write_json
@@ -26,7 +26,7 @@ __all__ = ["accounts", "balances", "orders", "positions", "register"]
 
 def accounts(profile: ProfileOption = DEFAULT_PROFILE, json: JsonFlag = False) -> None:
     """List the accounts the profile's credentials can see."""
-    with connected(profile) as broker:
+    with open_broker(profile) as broker:
         found = broker.accounts()
     if json:
         write_json([{**to_data(a), "id": mask_account(a.id)} for a in found])
@@ -38,7 +38,7 @@ def balances(
     profile: ProfileOption = DEFAULT_PROFILE, account: AccountOption = None, json: JsonFlag = False
 ) -> None:
     """Cash, equity and buying power."""
-    with connected(profile, account) as broker:
+    with open_broker(profile, account) as broker:
         balance = broker.balances()
     if json:
         write_json(to_data(balance))
@@ -50,7 +50,7 @@ def positions(
     profile: ProfileOption = DEFAULT_PROFILE, account: AccountOption = None, json: JsonFlag = False
 ) -> None:
     """Open positions (negative quantities are short)."""
-    with connected(profile, account) as broker:
+    with open_broker(profile, account) as broker:
         found = broker.positions()
     if json:
         write_json(to_data(found))
@@ -72,7 +72,7 @@ def orders(
 ) -> None:
     """Working orders, or all of them with --all."""
     status = "all" if all_orders else "open"
-    with connected(profile, account) as broker:
+    with open_broker(profile, account) as broker:
         found = broker.orders(status=status, since=parse_when(since, "--since"))
     if json:
         write_json(to_data(found))

@@ -9,7 +9,6 @@ propagates with its traceback.
 
 from __future__ import annotations
 
-import os
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
@@ -28,7 +27,7 @@ from brokerlink.cli import (
 from brokerlink.cli.output import err_console, print_error
 from brokerlink.errors import BrokerError, ConfigError
 
-__all__ = ["EXIT_ERROR", "EXIT_USAGE", "Settings", "app", "main"]
+__all__ = ["DEBUG_ENV_VAR", "EXIT_ERROR", "EXIT_USAGE", "Settings", "app", "main"]
 
 EXIT_ERROR = 1
 """Exit code of a command that failed: the broker said no, the input was wrong, ..."""
@@ -37,6 +36,7 @@ EXIT_USAGE = 2
 """Exit code of a usage or configuration error (the same code click uses for usage errors)."""
 
 DEBUG_ENV_VAR = "BROKERLINK_DEBUG"
+"""Set to ``1`` to show tracebacks, like ``--debug``."""
 
 
 @attrs.define
@@ -59,15 +59,12 @@ class _Group(TyperGroup):
 
 
 def _fail(ctx: Any, exc: Exception, code: int) -> None:
+    # The root callback (which reads --debug and $BROKERLINK_DEBUG) runs before any command.
     settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
-    if settings.debug or _env_debug():
+    if settings.debug:
         err_console().print_exception(show_locals=False)
     print_error(str(exc) or type(exc).__name__)
     raise typer.Exit(code)
-
-
-def _env_debug() -> bool:
-    return os.environ.get(DEBUG_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def _version(value: bool) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
+from rich.text import Text
 
 from brokerlink.cli.installed import emulator_environment
 from brokerlink.cli.output import out_console, print_error
@@ -74,7 +75,9 @@ def emulate(
     console = out_console()
     # Fronts serve the broker's paths as they are, so the API root keeps the base URL's path.
     root = handle.url + urlsplit(environment.base_url).path.rstrip("/")
-    console.print(f"{adapter_type.display_name} emulator listening on [bold]{handle.url}[/bold]")
+    console.print(
+        Text(f"{adapter_type.display_name} emulator listening on ").append(handle.url, "bold")
+    )
     console.print(f"API root: {root}")
     console.print("press Ctrl-C to stop")
     try:

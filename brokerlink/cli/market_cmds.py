@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from brokerlink.broker.sync import Broker
-from brokerlink.cli.options import DEFAULT_PROFILE, JsonFlag, ProfileOption, connected, parse_when
+from brokerlink.cli.options import DEFAULT_PROFILE, JsonFlag, ProfileOption, open_broker, parse_when
 from brokerlink.cli.output import err_console, out_console, to_data, write_csv, write_json
 from brokerlink.cli.views import BAR_COLUMNS, print_bars, print_quotes
 from brokerlink.models import Bar
@@ -34,7 +34,7 @@ def quote(
     json: JsonFlag = False,
 ) -> None:
     """Latest bid, ask and last trade for each symbol."""
-    with connected(profile) as broker:
+    with open_broker(profile) as broker:
         quotes = broker.quotes(symbols)
     if json:
         write_json(to_data(quotes))
@@ -112,7 +112,9 @@ def bars(
         )
     frame = Timeframe.parse(timeframe)
     first, last = parse_when(start, "--start"), parse_when(end, "--end")
-    with connected(profile) as broker:
+    if first is not None and last is not None and first >= last:
+        raise typer.BadParameter(f"--start ({start}) must be before --end ({end})")
+    with open_broker(profile) as broker:
         if first is not None and last is not None and limit is None:
             chunks = plan_chunks(frame, first, last)
             found = _with_progress(broker, symbol, frame, chunks)

@@ -7,9 +7,7 @@ with no configuration. Bad values raise ``typer.BadParameter``, which exits with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,7 +25,6 @@ __all__ = [
     "AccountOption",
     "JsonFlag",
     "ProfileOption",
-    "connected",
     "open_broker",
     "parse_when",
     "reset_emulators",
@@ -93,15 +90,8 @@ def open_broker(selector: str, account: str | None = None, *, reuse: bool = True
     return connect(selector, emulator=engine, account=engine.accounts()[0].id)
 
 
-@contextmanager
-def connected(profile: str, account: str | None = None) -> Iterator[Broker]:
-    """:func:`open_broker` as a context manager: the broker is closed when the block ends."""
-    with open_broker(profile, account) as broker:
-        yield broker
-
-
 def reset_emulators() -> None:
-    """Forget the emulator engines kept by :func:`connected` (the next command starts afresh)."""
+    """Forget the emulator engines kept by :func:`open_broker` (the next command starts afresh)."""
     _ENGINES.clear()
 
 
@@ -114,17 +104,12 @@ def parse_when(text: str | None, option: str) -> datetime | None:
     if text is None:
         return None
     try:
-        parsed = datetime.fromisoformat(text.strip())
+        parsed = datetime.fromisoformat(text.strip())  # a bare date is midnight that day
     except ValueError:
-        try:
-            day = date.fromisoformat(text.strip())
-        except ValueError:
-            raise typer.BadParameter(
-                f"{text!r} is not an ISO 8601 date or time (e.g. 2025-01-06 or "
-                "2025-01-06T14:30:00Z)",
-                param_hint=option,
-            ) from None
-        parsed = datetime(day.year, day.month, day.day)
+        raise typer.BadParameter(
+            f"{text!r} is not an ISO 8601 date or time (e.g. 2025-01-06 or 2025-01-06T14:30:00Z)",
+            param_hint=option,
+        ) from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

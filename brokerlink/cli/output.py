@@ -63,14 +63,18 @@ def _width() -> int | None:
     return _PIPE_WIDTH
 
 
+# markup=False: text from brokers and users ("[paper] ...", a path with brackets) is printed as
+# it is, never read as rich markup; styles are applied with Text objects instead.
+
+
 def out_console() -> Console:
     """A console on the current stdout (made per call: tests swap ``sys.stdout``)."""
-    return Console(file=sys.stdout, width=_width(), highlight=False)
+    return Console(file=sys.stdout, width=_width(), highlight=False, markup=False)
 
 
 def err_console() -> Console:
-    """A console on the current stderr, for errors and warnings."""
-    return Console(file=sys.stderr, width=_width(), highlight=False)
+    """A console on the current stderr, for errors, warnings and progress."""
+    return Console(file=sys.stderr, width=_width(), highlight=False, markup=False)
 
 
 def is_interactive() -> bool:
@@ -123,18 +127,22 @@ def print_table(
     rows: Iterable[Sequence[Cell]],
     *,
     empty: str = "nothing to show",
+    console: Console | None = None,
 ) -> None:
-    """Print a rich table, or the ``empty`` line when there are no rows."""
+    """Print a rich table (on stdout unless ``console`` says otherwise), or the ``empty`` line
+    when there are no rows."""
     # A key/value table (every header empty) reads better without a header row.
     show_header = any(header for header, _ in columns)
     table = Table(title=title, title_justify="left", header_style="bold", show_header=show_header)
     for header, justify in columns:
-        table.add_column(header, justify="right" if justify == "right" else "left")
+        # fold, not the default ellipsis: on a narrow terminal a price wraps onto a second line
+        # instead of losing digits ("59…").
+        table.add_column(header, justify="right" if justify == "right" else "left", overflow="fold")
     count = 0
     for row in rows:
         table.add_row(*(cell_text(cell) for cell in row))
         count += 1
-    console = out_console()
+    console = console or out_console()
     if count:
         console.print(table)
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from brokerlink.broker.sync import Broker
 from brokerlink.capabilities import Feature
@@ -19,10 +20,17 @@ from brokerlink.cli.options import (
     AccountOption,
     JsonFlag,
     ProfileOption,
-    connected,
+    open_broker,
 )
-from brokerlink.cli.output import is_interactive, out_console, print_error, to_data, write_json
-from brokerlink.cli.views import print_orders, print_preview
+from brokerlink.cli.output import (
+    err_console,
+    is_interactive,
+    out_console,
+    print_error,
+    to_data,
+    write_json,
+)
+from brokerlink.cli.views import order_text, print_orders, print_preview
 from brokerlink.enums import OrderType
 from brokerlink.models import Leg, NewOrder, Order
 
@@ -143,7 +151,7 @@ def preview(
         effect=effect,
         account=account,
     )
-    with connected(profile, account) as broker:
+    with open_broker(profile, account) as broker:
         result = broker.preview(order)
     if json:
         write_json(to_data(result))
@@ -187,10 +195,13 @@ def place(
             "not placing the order: there is no terminal to confirm on; pass --yes to place it"
         )
         raise typer.Exit(EXIT_NOT_CONFIRMED)
-    with connected(profile, account) as broker:
-        _show_preview(broker, order)
-        if not yes and not typer.confirm(f"Place this order on {broker.name}?", default=False):
-            out_console().print("not placed")
+    # With --json, stdout carries the JSON only: the preview and the question go to stderr.
+    console = err_console() if json else out_console()
+    with open_broker(profile, account) as broker:
+        _show_preview(broker, order, console)
+        asked = f"Place this order on {broker.name}?"
+        if not yes and not typer.confirm(asked, default=False, err=json):
+            console.print("not placed")
             raise typer.Exit(1)
         placed = broker.place(order)
     assert isinstance(placed, Order)  # a single NewOrder gives a single Order
@@ -200,14 +211,12 @@ def place(
         print_orders([placed], title="placed")
 
 
-def _show_preview(broker: Broker, order: NewOrder) -> None:
+def _show_preview(broker: Broker, order: NewOrder, console: Console) -> None:
     if broker.capabilities.supports(Feature.PREVIEW):
-        print_preview(broker.preview(order))
+        print_preview(broker.preview(order), console)
     else:
-        out_console().print(f"{broker.name} has no order preview; the order is:")
-        out_console().print(
-            f"  {order.side.value} {order.quantity} {order.instrument} {order.type.value}"
-        )
+        console.print(f"{broker.name} has no order preview; the order is:")
+        console.print(f"  {order_text(order)} {order.type.value} {order.time_in_force.value}")
 
 
 def cancel(
@@ -217,7 +226,7 @@ def cancel(
     json: JsonFlag = False,
 ) -> None:
     """Cancel a working order."""
-    with connected(profile, account) as broker:
+    with open_broker(profile, account) as broker:
         canceled = broker.cancel(order_id)
     if json:
         write_json(to_data(canceled))

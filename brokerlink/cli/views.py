@@ -8,16 +8,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from rich.console import Console
 from rich.text import Text
 
 from brokerlink.cli.output import Cell, money, out_console, print_table, quantity
 from brokerlink.enums import OrderStatus
-from brokerlink.models import Account, Balance, Bar, Order, OrderPreview, Position, Quote
+from brokerlink.models import (
+    Account,
+    Balance,
+    Bar,
+    NewOrder,
+    Order,
+    OrderPreview,
+    Position,
+    Quote,
+)
 from brokerlink.redact import mask_account
 
 __all__ = [
     "BAR_COLUMNS",
-    "order_symbol",
+    "order_text",
+    "price_text",
     "print_accounts",
     "print_balance",
     "print_bars",
@@ -93,10 +104,25 @@ def print_positions(positions: Sequence[Position]) -> None:
     )
 
 
-def order_symbol(order: Order) -> str:
-    """The single leg's symbol, or ``"<first> +N legs"`` for a multi-leg order."""
-    first = str(order.legs[0].instrument) if order.legs else "-"
-    return first if len(order.legs) <= 1 else f"{first} +{len(order.legs) - 1} legs"
+def order_text(order: Order | NewOrder) -> str:
+    """What the order trades: ``"buy 10 SPY"``, or each leg for a multi-leg order."""
+    return ", ".join(
+        f"{leg.side.value} {quantity(leg.quantity)} {leg.instrument}" for leg in order.legs
+    )
+
+
+def price_text(order: Order) -> str:
+    """How the order is priced: ``"market"``, ``"limit 590.50"``, ``"stop 5.00 limit 4.90"``."""
+    parts = []
+    if order.stop_price is not None:
+        parts.append(f"stop {money(order.stop_price)}")
+    if order.limit_price is not None:
+        parts.append(f"limit {money(order.limit_price)}")
+    if order.trail_amount is not None:
+        parts.append(f"trail {money(order.trail_amount)}")
+    if order.trail_percent is not None:
+        parts.append(f"trail {quantity(order.trail_percent)}%")
+    return " ".join(parts) or order.type.value
 
 
 def print_orders(
@@ -108,12 +134,8 @@ def print_orders(
         [
             ("id", "left"),
             ("created", "left"),
-            ("symbol", "left"),
-            ("side", "left"),
-            ("qty", "right"),
-            ("type", "left"),
-            ("limit", "right"),
-            ("stop", "right"),
+            ("order", "left"),
+            ("price", "left"),
             ("tif", "left"),
             ("status", "left"),
             ("filled", "right"),
@@ -123,12 +145,8 @@ def print_orders(
             [
                 o.id,
                 o.created_at,
-                order_symbol(o),
-                ", ".join(leg.side.value for leg in o.legs) or "-",
-                quantity(o.quantity),
-                o.type,
-                money(o.limit_price),
-                money(o.stop_price),
+                order_text(o),
+                price_text(o),
                 o.time_in_force,
                 Text(o.status.value, style=_STATUS_STYLE.get(o.status, "")),
                 quantity(o.filled_quantity),
@@ -145,18 +163,17 @@ def print_orders(
             )
 
 
-def print_preview(preview: OrderPreview) -> None:
+def print_preview(preview: OrderPreview, console: Console | None = None) -> None:
     """What the order would cost; the broker's warnings follow, verbatim."""
     order = preview.order
-    legs = ", ".join(
-        f"{leg.side.value} {quantity(leg.quantity)} {leg.instrument}" for leg in order.legs
-    )
     prices = [
         ("limit price", order.limit_price),
         ("stop price", order.stop_price),
         ("trail amount", order.trail_amount),
     ]
-    rows: list[list[Cell]] = [["order", f"{legs} {order.type.value} {order.time_in_force.value}"]]
+    rows: list[list[Cell]] = [
+        ["order", f"{order_text(order)} {order.type.value} {order.time_in_force.value}"]
+    ]
     rows.extend([label, money(value)] for label, value in prices if value is not None)
     rows += [
         ["estimated cost", _signed(preview.estimated_cost)],
@@ -168,7 +185,7 @@ def print_preview(preview: OrderPreview) -> None:
     if preview.margin_requirement is not None:
         rows.append(["margin requirement", money(preview.margin_requirement)])
     rows.extend(["warning", Text(w, style="yellow")] for w in preview.warnings)
-    print_table("preview", [("", "left"), ("", "right")], rows)
+    print_table("preview", [("", "left"), ("", "right")], rows, console=console)
 
 
 def print_quotes(quotes: Sequence[Quote]) -> None:

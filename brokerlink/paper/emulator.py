@@ -36,7 +36,7 @@ import base64
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import cattrs
 import orjson
@@ -203,7 +203,8 @@ class PaperFront(Front):
         status = query_param(request, "status", "open")
         if status not in ("open", "all"):
             raise BadRequest(f"status must be 'open' or 'all', not {status!r}")
-        found = self.engine.orders(account_id, status, self._time(request, "since"))  # type: ignore[arg-type]
+        which: Literal["open", "all"] = "all" if status == "all" else "open"
+        found = self.engine.orders(account_id, which, self._time(request, "since"))
         client_id = query_param(request, "client_id")
         if client_id is not None:
             found = [o for o in found if o.client_id == client_id]
@@ -295,9 +296,8 @@ class PaperFront(Front):
         return self._account_stream(request, account_id, PositionEvent)
 
     def _account_stream(self, request: Request, account_id: str, kind: type[Any]) -> Reply:
-        self.engine.balance(
-            account_id
-        )  # an unknown account is an error answer, not an empty stream
+        # An unknown account must be an error answer, not an empty stream that never ends.
+        self.engine.balance(account_id)
         after_text = query_param(request, "after")
         after = (
             int(after_text) if after_text and after_text.isdigit() else event_cursor(self.engine)

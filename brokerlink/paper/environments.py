@@ -29,6 +29,7 @@ ENVIRONMENTS = MappingProxyType(
             is_emulator=True,
             urls={"stream": BASE_URL + STREAM_PREFIX},
             description="offline, in-process emulator over the core engine; no credentials",
+            default_account="EMU00001",
         ),
     }
 )

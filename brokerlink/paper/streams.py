@@ -77,7 +77,11 @@ async def ndjson_frames(
                         if not line.strip():
                             continue
                         frame = parse.json_from_paper(line.encode())
-                        if isinstance(frame, dict) and frame.get("type") == "heartbeat":
+                        if not isinstance(frame, dict):
+                            raise errors.ResponseFormatError(
+                                "a stream frame is not a JSON object", raw=line, broker=BROKER
+                            )
+                        if frame.get("type") == "heartbeat":
                             continue
                         failures = 0
                         yield frame

@@ -36,7 +36,7 @@ def test_balances_default_to_the_emulators_first_account(cli: Cli) -> None:
 
     assert result.exit_code == 0, result.output
     assert "balances of ****0001 (USD)" in result.output
-    rows = dict((row[0], row[1]) for row in cli.rows(result.output))
+    rows = {row[0]: row[1] for row in cli.rows(result.output)}
     assert rows["cash"] == "100,000.00"
     assert rows["equity"] == "100,000.00"
 
@@ -50,9 +50,7 @@ def test_balances_of_another_account(cli: Cli) -> None:
     assert Decimal(balance["cash"]) == Decimal(25000)
 
 
-def test_the_profile_comes_from_the_environment(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_profile_comes_from_the_environment(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROKERLINK_PROFILE", "nowhere:else")
 
     result = cli("balances")

@@ -13,7 +13,7 @@ from brokerlink.cli import demo
 if TYPE_CHECKING:
     from tests.cli.conftest import Cli
 
-STUB = '''
+STUB = """
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,7 +31,7 @@ class Result:
 
 def run(broker):
     return Result()
-'''
+"""
 
 
 @pytest.fixture
@@ -91,9 +91,7 @@ def test_the_example_next_to_the_package_is_found_from_anywhere(tmp_path: Path) 
     assert found == Path(__file__).resolve().parents[2] / "examples" / "sma_crossover.py"
 
 
-def test_a_missing_example_is_a_clear_error(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_missing_example_is_a_clear_error(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo, "EXAMPLE", Path("examples") / "no_such_strategy.py")
 
     result = cli("demo")
@@ -104,9 +102,7 @@ def test_a_missing_example_is_a_clear_error(
     assert "no_such_strategy.py was not found" in lines[0]
 
 
-def test_a_failing_emulator_run_is_reported_in_its_row(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_failing_emulator_run_is_reported_in_its_row(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "examples").mkdir()
     failing = "def run(broker):\n    return broker.cancel('424242')\n"
     (tmp_path / "examples" / "sma_crossover.py").write_text(failing, encoding="utf-8")

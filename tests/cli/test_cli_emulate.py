@@ -39,9 +39,7 @@ def test_an_unknown_adapter_is_a_config_error(cli: Cli) -> None:
     assert "nosuchbroker" in result.output
 
 
-def test_serves_the_paper_api_until_interrupted(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_serves_the_paper_api_until_interrupted(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     answers: list[tuple[str, int, object]] = []
 
     def call_then_interrupt(handle: ServerHandle) -> None:

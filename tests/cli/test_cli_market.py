@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -75,7 +76,8 @@ def test_bars_csv_to_a_file(cli: Cli, tmp_path: Path) -> None:
     assert times == sorted(set(times))  # oldest first, no duplicates across day chunks
     for row in rows[1:]:
         low, high = Decimal(row[3]), Decimal(row[2])
-        assert low <= Decimal(row[1]) <= high and low <= Decimal(row[4]) <= high
+        assert low <= Decimal(row[1]) <= high
+        assert low <= Decimal(row[4]) <= high
 
 
 def test_bars_csv_and_json_agree(cli: Cli, tmp_path: Path) -> None:
@@ -118,6 +120,13 @@ def test_csv_and_json_cannot_both_use_stdout(cli: Cli) -> None:
     assert "stdout" in result.output
 
 
+def test_start_must_come_before_end(cli: Cli) -> None:
+    result = cli("bars", "SPY", "--start", "2025-01-02", "--end", "2025-01-01")
+
+    assert result.exit_code == 2
+    assert "must be before --end" in result.output
+
+
 def test_a_bad_timeframe_is_one_line(cli: Cli) -> None:
     result = cli("bars", "SPY", "--timeframe", "1m")
 
@@ -146,8 +155,9 @@ def test_chunks_are_years_for_daily_bars() -> None:
     chunks = plan_chunks(Timeframe.parse("1d"), start, end)
 
     assert len(chunks) == 3
-    assert chunks[0][0] == start and chunks[-1][1] == end
-    assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:], strict=False))
+    assert chunks[0][0] == start
+    assert chunks[-1][1] == end
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(chunks))
     assert plan_chunks(Timeframe.parse("1d"), end, end) == []
 
 

@@ -85,6 +85,7 @@ class EchoFront(Front):
             "slow": errors.RateLimitedError("slow down", retry_after=2.0),
             "down": errors.BrokerUnavailableError("maintenance"),
             "bad": BadRequest("missing parameter x"),
+            "value": ValueError("status must be 'open' or 'all'"),
         }
         raise problems[kind]
 
@@ -171,6 +172,7 @@ def test_a_path_parameter_must_come_last() -> None:
         ("slow", 429),
         ("down", 503),
         ("bad", 400),
+        ("value", 400),
     ],
 )
 def test_engine_errors_become_the_front_error_shape(client: Client, kind: str, status: int) -> None:

@@ -110,7 +110,9 @@ def test_datetimes_become_aware_utc(value: object) -> None:
     assert parsed.utcoffset() == timedelta(0)
 
 
-@pytest.mark.parametrize("value", [True, "yesterday", "2025-13-01T00:00:00Z", None, {}])
+@pytest.mark.parametrize(
+    "value", [True, "yesterday", "2025-13-01T00:00:00Z", None, {}, float("inf"), 10**30]
+)
 def test_bad_datetimes_are_refused(value: object) -> None:
     fails(value, datetime, "datetime")
 

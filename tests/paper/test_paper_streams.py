@@ -170,6 +170,20 @@ def test_sync_order_stream(broker: Broker, recording: Recording) -> None:
     assert first.time == START
 
 
+def test_sync_position_stream(broker: Broker, recording: Recording) -> None:
+    def place_once_connected() -> None:
+        wait_for(connected(recording, "/positions"))
+        broker.place(NewOrder.market("AAPL", bl.BUY, 7))
+
+    placer = threading.Thread(target=place_once_connected)
+    placer.start()
+    event = next(broker.stream_positions())
+    placer.join()
+    assert event.position.instrument == Equity("AAPL")
+    assert event.position.quantity == 7
+    assert event.position.account == ACCOUNT
+
+
 async def test_an_unknown_account_fails_the_stream_at_once(abroker: AsyncBroker) -> None:
     with pytest.raises(RejectedError, match="no such account"):
         await anext(abroker.stream_orders("NOPE"))

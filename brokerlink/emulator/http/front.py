@@ -94,10 +94,16 @@ class Front(abc.ABC):
         return self.error_reply(status_for(exc), exc.message, retry_after=retry_after)
 
     def dispatch(self, router: Router, request: Request) -> Reply:
-        """Route ``request``, answering engine errors and malformed requests in the broker's shape."""
+        """Route ``request``, answering engine errors and malformed requests in the broker's shape.
+
+        Engine errors go through :meth:`map_error`; :class:`BadRequest` and ``ValueError`` (a
+        malformed argument) are answered 400.
+        """
         try:
             return router.dispatch(request)
         except errors.BrokerError as exc:
             return self.map_error(exc)
-        except BadRequest as exc:
+        except (BadRequest, ValueError) as exc:
+            # ValueError: the engine (or a parser) refused a malformed argument; a bug elsewhere
+            # still raises, so the in-process transport shows its traceback.
             return self.error_reply(400, str(exc))

@@ -70,5 +70,5 @@ class Reply:
         return attrs.evolve(self, headers={**self.headers, **extra})
 
     def __repr__(self) -> str:
-        size = "stream" if self.is_stream else f"{len(self.body)} bytes"  # type: ignore[arg-type]
+        size = f"{len(self.body)} bytes" if isinstance(self.body, bytes) else "stream"
         return f"<Reply {self.status} {size}>"
