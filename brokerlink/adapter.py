@@ -73,7 +73,14 @@ if TYPE_CHECKING:
     from brokerlink.runtime.ratelimit import RateLimiter
     from brokerlink.timeframes import Timeframe
 
-__all__ = ["Adapter", "Environment", "OrderChanges", "StreamSession", "Transport"]
+__all__ = [
+    "Adapter",
+    "DeclaredAdapter",
+    "Environment",
+    "OrderChanges",
+    "StreamSession",
+    "Transport",
+]
 
 
 class Transport(BaseTransport, AsyncBaseTransport):
@@ -257,3 +264,38 @@ class Adapter(abc.ABC):
     ) -> AsyncIterator[PositionEvent]:
         """Position events until the consumer stops."""
         raise self._unsupported("position streaming")
+
+
+class DeclaredAdapter(Adapter):
+    """An adapter that so far declares only its environments: every capability is empty.
+
+    Broker packages start from this while their endpoints are being built, so they install,
+    register and answer every call with a clear :class:`~brokerlink.errors.NotSupportedError`
+    (raised by the facade before any request) instead of failing to load.
+    """
+
+    def capabilities(self) -> Capabilities:
+        """Nothing is supported yet, in any environment."""
+        from brokerlink.capabilities import Capabilities
+
+        return Capabilities(
+            adapter=self.name,
+            environment=self.environment.name,
+            features=frozenset(),
+            asset_classes=frozenset(),
+            notes=(
+                f"{self.display_name} endpoints, streams and emulator are not in this release yet",
+            ),
+        )
+
+    def check_response(self, response: Response) -> BrokerError | None:
+        """The broad status table."""
+        from brokerlink.runtime.statuses import error_for_status
+
+        return error_for_status(response, broker=self.name)
+
+    def authenticate(self) -> Auth | None:
+        """A bearer token from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``."""
+        from brokerlink.auth import bearer_from_environment
+
+        return bearer_from_environment(self.profile)

@@ -1,9 +1,9 @@
 """How the CLI writes: rich tables for people, JSON and CSV for programs, one red line per error.
 
-Colours and progress bars follow the terminal: when stdout is not a TTY (a pipe, a file, a test
-runner) rich drops the colours by itself, and :func:`is_interactive` tells commands to skip the
-progress bar and the confirmation prompt. Numbers are written from their ``Decimal`` exactly:
-formatting never goes through ``float``.
+Colours and progress bars follow the terminal: when the output is not a TTY (a pipe, a file, a
+test runner) rich drops the colours by itself, progress bars are not drawn, and
+:func:`is_interactive` tells ``place`` there is nobody to ask for confirmation. Numbers are
+written from their ``Decimal`` exactly: formatting never goes through ``float``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import csv
 import functools
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -182,23 +183,32 @@ def _mask(data: Any) -> Any:
     return data
 
 
-def _json_default(value: Any) -> Any:
-    # orjson serialises datetimes and enums natively; Decimal would be refused, and a float
-    # would round it, so exact text it is.
+def _plain(value: Any) -> Any:
+    # Decimal as exact text without exponent ("1E+2" is "100"): a float would round it.
     if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Path):
-        return str(value)
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return iso(value)
     if isinstance(value, set | frozenset):  # sorted, so the output is stable from run to run
         return sorted(value, key=str)
-    raise TypeError(f"cannot write a {type(value).__name__} as JSON")
+    return value
 
 
-def _open(destination: str) -> tuple[TextIO, bool]:
-    """``-`` is stdout (left open); anything else a file opened for writing (caller closes)."""
-    if destination == "-":
-        return sys.stdout, False
-    return Path(destination).open("w", encoding="utf-8", newline=""), True
+def _json_default(value: Any) -> Any:
+    plain = _plain(value)
+    if plain is value:
+        raise TypeError(f"cannot write a {type(value).__name__} as JSON")
+    return plain
+
+
+@contextmanager
+def _destination(target: str) -> Iterator[TextIO]:
+    """``-`` is stdout (left open); anything else a file, opened for writing and closed after."""
+    if target == "-":
+        yield sys.stdout
+        return
+    with Path(target).open("w", encoding="utf-8", newline="") as stream:
+        yield stream
 
 
 def write_json(data: object, destination: str = "-") -> None:
@@ -206,32 +216,15 @@ def write_json(data: object, destination: str = "-") -> None:
     text = orjson.dumps(
         data, default=_json_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
     ).decode()
-    stream, owned = _open(destination)
-    try:
+    with _destination(destination) as stream:
         stream.write(text + "\n")
-    finally:
-        if owned:
-            stream.close()
-
-
-def _csv_cell(value: object) -> object:
-    if isinstance(value, datetime):
-        return iso(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")  # exact, and never an exponent ("1E+2")
-    return value
 
 
 def write_csv(
     header: Sequence[str], rows: Iterable[Sequence[object]], destination: str = "-"
 ) -> None:
     """Write a CSV with ``header``; Decimals as exact text, datetimes in ISO 8601."""
-    stream, owned = _open(destination)
-    try:
+    with _destination(destination) as stream:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(header)
-        for row in rows:
-            writer.writerow([_csv_cell(value) for value in row])
-    finally:
-        if owned:
-            stream.close()
+        writer.writerows([_plain(value) for value in row] for row in rows)
