@@ -119,9 +119,9 @@ def run(
             crossed_up, crossed_down = above and was_above is False, not above and was_above
             # Ask the broker what we hold (rather than assume every order filled) on a cross only.
             if crossed_up and position_of(broker, target, account) == 0:
-                order = broker.place(bl.NewOrder.market(symbol, bl.BUY, quantity, account=account))
-                assert isinstance(order, bl.Order)  # one NewOrder in, one Order out
-                placed.append(order)
+                placed.append(
+                    broker.place(bl.NewOrder.market(symbol, bl.BUY, quantity, account=account))
+                )
             elif crossed_down and position_of(broker, target, account) > 0:
                 placed.extend(broker.close_position(symbol, account=account))
             was_above = above
@@ -158,11 +158,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     with bl.connect(args.profile) as broker:
-        account = args.account
-        if account is None and broker.emulator is not None:
-            # An emulator has several simulated accounts; trade its first. With a real broker
-            # the profile's account is used (set `account` in brokerlink.toml or pass --account).
-            account = broker.accounts()[0].id
         result = run(
             broker,
             symbol=args.symbol,
@@ -170,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
             slow=args.slow,
             bars=args.bars,
             quantity=args.quantity,
-            account=account,
+            account=args.account,
         )
     print(f"{result.symbol} on {args.profile}: {len(result.orders)} orders, {result.trades} trades")
     for fill in result.fills:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from brokerlink._http import AsyncClient
 from brokerlink.adapter import StreamSession
@@ -118,6 +118,12 @@ class AsyncBroker:
     async def preview(self, new_order: NewOrder) -> OrderPreview:
         """Cost, fees, buying-power effect and warnings of ``new_order``, without placing it."""
         return await self._run(self._core.preview(new_order))
+
+    @overload
+    async def place(self, new_order: NewOrder) -> Order: ...
+
+    @overload
+    async def place(self, new_order: OrderGroup) -> list[Order]: ...
 
     async def place(self, new_order: NewOrder | OrderGroup) -> Order | list[Order]:
         """Place an order or a group; never retried, reconciled by ``client_id`` when ambiguous."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from brokerlink._http import AsyncClient, Client
 from brokerlink.adapter import StreamSession
@@ -124,6 +124,12 @@ class Broker:
     def preview(self, new_order: NewOrder) -> OrderPreview:
         """Cost, fees, buying-power effect and warnings of ``new_order``, without placing it."""
         return self._run(self._core.preview(new_order))
+
+    @overload
+    def place(self, new_order: NewOrder) -> Order: ...
+
+    @overload
+    def place(self, new_order: OrderGroup) -> list[Order]: ...
 
     def place(self, new_order: NewOrder | OrderGroup) -> Order | list[Order]:
         """Place an order (returns :class:`Order`) or a group (returns its orders).

@@ -89,27 +89,34 @@ def capabilities(
     json: JsonFlag = False,
 ) -> None:
     """What each installed adapter supports, per environment (or one profile in detail)."""
-    if profile is not None:
-        resolved = resolve_profile(profile)
-        adapter = AdapterRegistry().get(resolved.broker)
-        if resolved.environment not in adapter.environments:
-            raise ConfigError(
-                f"{adapter.display_name} has no environment {resolved.environment!r}",
-                key="environment",
-                fix=f"use one of: {', '.join(adapter.environments)}",
-            )
-        detail = capabilities_of(adapter, resolved.environment)
-        if json:
-            write_json(to_data(detail))
-        else:
-            _print_detail(detail)
-        return
+    if profile is None:
+        _matrix(json)
+    else:
+        _detail(profile, json)
+
+
+def _detail(profile: str, json: bool) -> None:
+    resolved = resolve_profile(profile)
+    adapter = AdapterRegistry().get(resolved.broker)
+    if resolved.environment not in adapter.environments:
+        raise ConfigError(
+            f"{adapter.display_name} has no environment {resolved.environment!r}",
+            key="environment",
+            fix=f"use one of: {', '.join(adapter.environments)}",
+        )
+    detail = capabilities_of(adapter, resolved.environment)
+    if json:
+        write_json(to_data(detail))
+    else:
+        _print_detail(detail)
+
+
+def _matrix(json: bool) -> None:
     matrix: list[tuple[str, str, Capabilities | None, str]] = []
     for found in installed_adapters():
         if found.adapter is None:
-            matrix.append(
-                (found.name, "-", None, f"not available ({found.label}): {found.problem}")
-            )
+            problem = f"not available ({found.label}): {found.problem}"
+            matrix.append((found.name, "-", None, problem))
             continue
         for env_name, env in found.adapter.environments.items():
             kind = "emulator" if env.is_emulator else "live" if env.is_live else "test"
@@ -123,7 +130,7 @@ def capabilities(
         )
         return
     print_table(
-        "capabilities",
+        "capabilities (* a stream that can lose events: reconcile)",
         [
             ("adapter", "left"),
             ("environment", "left"),

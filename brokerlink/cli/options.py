@@ -14,7 +14,6 @@ import typer
 
 from brokerlink.broker.connect import connect
 from brokerlink.broker.sync import Broker
-from brokerlink.config import resolve_profile
 
 if TYPE_CHECKING:
     from brokerlink.emulator import Engine
@@ -53,7 +52,7 @@ AccountOption = Annotated[
     typer.Option(
         "--account",
         "-a",
-        help="Account id (default: the profile's account, or the only one there is).",
+        help="Account id (default: the profile's, else the environment's default or only one).",
     ),
 ]
 """``--account``: overrides the profile's default account."""
@@ -66,28 +65,17 @@ _ENGINES: dict[str, Engine] = {}
 
 
 def open_broker(selector: str, account: str | None = None, *, reuse: bool = True) -> Broker:
-    """Connect to ``selector``; for an emulator, keep its engine and default its account.
+    """Connect to ``selector`` (``account=None``: the profile's, or the environment's default).
 
     With ``reuse``, an emulator keeps its engine for the life of the process, per selector, so
     commands run one after another in one process (tests, or the CLI driven from Python) see
     one simulated broker: an order placed by ``place`` is there for ``orders``. Each new process
     starts afresh; to share an emulator between processes, serve it with ``brokerlink emulate``.
-
-    An emulator has several simulated accounts. When neither ``account`` nor the profile picks
-    one, its first account is used, so ``brokerlink balances`` works out of the box; a real
-    broker's account is never guessed (the facade asks for one instead).
     """
-    # account=None is "not given": the profile's own account (or the only one) applies.
     broker = connect(selector, emulator=_ENGINES.get(selector) if reuse else None, account=account)
-    engine = broker.emulator
-    if engine is None:
-        return broker
-    if reuse:
-        _ENGINES.setdefault(selector, engine)
-    if account is not None or resolve_profile(selector).account is not None:
-        return broker
-    broker.close()
-    return connect(selector, emulator=engine, account=engine.accounts()[0].id)
+    if reuse and broker.emulator is not None:
+        _ENGINES.setdefault(selector, broker.emulator)
+    return broker
 
 
 def reset_emulators() -> None:

@@ -38,6 +38,9 @@ __all__ = [
     "print_quotes",
 ]
 
+BAR_COLUMNS = ("time", "open", "high", "low", "close", "volume")
+"""The columns of bar output, in the table, the CSV and the JSON alike."""
+
 _STATUS_STYLE = {
     OrderStatus.FILLED: "green",
     OrderStatus.REJECTED: "red",
@@ -72,7 +75,7 @@ def print_balance(balance: Balance) -> None:
         rows.append(["as of", balance.time])
     print_table(
         f"balances of {mask_account(balance.account)} ({balance.currency})",
-        [("", "left"), ("amount", "right")],
+        [("", "left"), ("", "right")],
         rows,
     )
 
@@ -227,10 +230,6 @@ def print_bars(symbol: str, timeframe: str, bars: Sequence[Bar]) -> None:
         ),
         empty="no bars in that range",
     )
-
-
-BAR_COLUMNS = ("time", "open", "high", "low", "close", "volume")
-"""The columns of bar output, in the table, the CSV and the JSON alike."""
 
 
 def _signed(value: Decimal | None) -> Cell:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from support.fake_adapter import Recorder, json_response
 
 import brokerlink as bl
 from brokerlink import _http
-
-from support.fake_adapter import Recorder, json_response
 
 
 @pytest.mark.parametrize("selector", ["tradestation:sim", "tradier:sandbox", "tastytrade:sandbox"])
