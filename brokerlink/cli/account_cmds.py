@@ -24,9 +24,11 @@ from brokerlink.redact import mask_account
 __all__ = ["accounts", "balances", "orders", "positions", "register"]
 
 
-def accounts(profile: ProfileOption = DEFAULT_PROFILE, json: JsonFlag = False) -> None:
+def accounts(
+    ctx: typer.Context, profile: ProfileOption = DEFAULT_PROFILE, json: JsonFlag = False
+) -> None:
     """List the accounts the profile's credentials can see."""
-    with open_broker(profile) as broker:
+    with open_broker(ctx, profile) as broker:
         found = broker.accounts()
     if json:
         write_json([{**to_data(a), "id": mask_account(a.id)} for a in found])
@@ -35,10 +37,13 @@ def accounts(profile: ProfileOption = DEFAULT_PROFILE, json: JsonFlag = False) -
 
 
 def balances(
-    profile: ProfileOption = DEFAULT_PROFILE, account: AccountOption = None, json: JsonFlag = False
+    ctx: typer.Context,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    account: AccountOption = None,
+    json: JsonFlag = False,
 ) -> None:
     """Cash, equity and buying power."""
-    with open_broker(profile, account) as broker:
+    with open_broker(ctx, profile, account) as broker:
         balance = broker.balances()
     if json:
         write_json(to_data(balance))
@@ -47,10 +52,13 @@ def balances(
 
 
 def positions(
-    profile: ProfileOption = DEFAULT_PROFILE, account: AccountOption = None, json: JsonFlag = False
+    ctx: typer.Context,
+    profile: ProfileOption = DEFAULT_PROFILE,
+    account: AccountOption = None,
+    json: JsonFlag = False,
 ) -> None:
     """Open positions (negative quantities are short)."""
-    with open_broker(profile, account) as broker:
+    with open_broker(ctx, profile, account) as broker:
         found = broker.positions()
     if json:
         write_json(to_data(found))
@@ -59,6 +67,7 @@ def positions(
 
 
 def orders(
+    ctx: typer.Context,
     profile: ProfileOption = DEFAULT_PROFILE,
     account: AccountOption = None,
     all_orders: Annotated[
@@ -72,7 +81,7 @@ def orders(
 ) -> None:
     """Working orders, or all of them with --all."""
     status = "all" if all_orders else "open"
-    with open_broker(profile, account) as broker:
+    with open_broker(ctx, profile, account) as broker:
         found = broker.orders(status=status, since=parse_when(since, "--since"))
     if json:
         write_json(to_data(found))

@@ -12,7 +12,6 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
-import attrs
 import typer
 from typer.core import TyperGroup
 
@@ -24,6 +23,7 @@ from brokerlink.cli import (
     market_cmds,
     trading_cmds,
 )
+from brokerlink.cli.options import Settings
 from brokerlink.cli.output import err_console, print_error
 from brokerlink.errors import BrokerError, ConfigError
 
@@ -37,13 +37,6 @@ EXIT_USAGE = 2
 
 DEBUG_ENV_VAR = "BROKERLINK_DEBUG"
 """Set to ``1`` to show tracebacks, like ``--debug``."""
-
-
-@attrs.define
-class Settings:
-    """Global options, kept on the click context for the commands and the error handler."""
-
-    debug: bool = False
 
 
 class _Group(TyperGroup):
@@ -106,7 +99,10 @@ def _root(
     ] = False,
 ) -> None:
     """Work with any broker through one API: `brokerlink demo` runs offline, no credentials."""
-    ctx.obj = Settings(debug=debug)
+    # A caller may hand in Settings (shared emulator engines across invocations); keep them.
+    settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+    settings.debug = debug
+    ctx.obj = settings
 
 
 for _module in (config_cmds, account_cmds, market_cmds, trading_cmds, emulate_cmd, demo):

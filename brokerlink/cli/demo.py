@@ -84,7 +84,7 @@ def run_one(found: InstalledAdapter, strategy: Callable[..., Any]) -> DemoRow:
         return DemoRow(broker=found.name, note=f"no emulator in {found.label} yet")
     try:
         # A fresh engine per run: the demo's numbers are the same every time it runs.
-        with open_broker(f"{found.name}:{environment.name}", reuse=False) as broker:
+        with open_broker(None, f"{found.name}:{environment.name}") as broker:
             return DemoRow(broker=found.name, result=strategy(broker))
     # One adapter's emulator failing must not hide the others' results: report it in its row.
     except (BrokerError, ValueError) as exc:

@@ -29,12 +29,13 @@ _YEAR = timedelta(days=365)
 
 
 def quote(
+    ctx: typer.Context,
     symbols: Annotated[list[str], typer.Argument(help="One or more symbols: AAPL, /ESZ24, ...")],
     profile: ProfileOption = DEFAULT_PROFILE,
     json: JsonFlag = False,
 ) -> None:
     """Latest bid, ask and last trade for each symbol."""
-    with open_broker(profile) as broker:
+    with open_broker(ctx, profile) as broker:
         quotes = broker.quotes(symbols)
     if json:
         write_json(to_data(quotes))
@@ -84,6 +85,7 @@ def download_bars(
 
 
 def bars(
+    ctx: typer.Context,
     symbol: Annotated[str, typer.Argument(help="The symbol: AAPL, /ESZ24, ...")],
     timeframe: Annotated[
         str, typer.Option("--timeframe", "-t", help="1min, 5min, 15min, 1h, 1d, 1w, 1mo, ...")
@@ -114,7 +116,7 @@ def bars(
     first, last = parse_when(start, "--start"), parse_when(end, "--end")
     if first is not None and last is not None and first >= last:
         raise typer.BadParameter(f"--start ({start}) must be before --end ({end})")
-    with open_broker(profile) as broker:
+    with open_broker(ctx, profile) as broker:
         if first is not None and last is not None and limit is None:
             chunks = plan_chunks(frame, first, last)
             found = _with_progress(broker, symbol, frame, chunks)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
+import attrs
 import typer
 
 from brokerlink.broker.connect import connect
@@ -24,9 +25,9 @@ __all__ = [
     "AccountOption",
     "JsonFlag",
     "ProfileOption",
+    "Settings",
     "open_broker",
     "parse_when",
-    "reset_emulators",
 ]
 
 PROFILE_ENV_VAR = "BROKERLINK_PROFILE"
@@ -61,26 +62,33 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Write JSON to stdout ins
 """``--json``: machine-readable output for the listing commands."""
 
 
-_ENGINES: dict[str, Engine] = {}
+@attrs.define
+class Settings:
+    """Global options and per-invocation state, kept on the click context (``ctx.obj``).
+
+    ``engines`` holds the emulator engines this invocation opened, per selector. A caller that
+    drives several commands in one process (tests, or the CLI from Python) passes the same
+    ``Settings`` as ``obj`` to each, and they then see one simulated broker: an order placed by
+    ``place`` is there for ``orders``. Nothing is kept at module level.
+    """
+
+    debug: bool = False
+    engines: dict[str, Engine] = attrs.field(factory=dict)
 
 
-def open_broker(selector: str, account: str | None = None, *, reuse: bool = True) -> Broker:
+def open_broker(ctx: typer.Context | None, selector: str, account: str | None = None) -> Broker:
     """Connect to ``selector`` (``account=None``: the profile's, or the environment's default).
 
-    With ``reuse``, an emulator keeps its engine for the life of the process, per selector, so
-    commands run one after another in one process (tests, or the CLI driven from Python) see
-    one simulated broker: an order placed by ``place`` is there for ``orders``. Each new process
-    starts afresh; to share an emulator between processes, serve it with ``brokerlink emulate``.
+    With a ``ctx``, an emulator engine is kept in the invocation's :class:`Settings` per selector
+    (see there); with ``None`` every call gets a fresh emulator. Each new process starts afresh;
+    to share an emulator between processes, serve it with ``brokerlink emulate``.
     """
-    broker = connect(selector, emulator=_ENGINES.get(selector) if reuse else None, account=account)
-    if reuse and broker.emulator is not None:
-        _ENGINES.setdefault(selector, broker.emulator)
+    found = ctx.find_object(Settings) if ctx is not None else None
+    engines = found.engines if found is not None else {}
+    broker = connect(selector, emulator=engines.get(selector), account=account)
+    if broker.emulator is not None:
+        engines.setdefault(selector, broker.emulator)
     return broker
-
-
-def reset_emulators() -> None:
-    """Forget the emulator engines kept by :func:`open_broker` (the next command starts afresh)."""
-    _ENGINES.clear()
 
 
 def parse_when(text: str | None, option: str) -> datetime | None:

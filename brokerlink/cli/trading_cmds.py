@@ -123,6 +123,7 @@ def _order_type(text: str | None, *, has_limit: bool, has_stop: bool, trailing: 
 
 
 def preview(
+    ctx: typer.Context,
     symbol: Symbol,
     side: SideOption,
     qty: QtyOption,
@@ -151,7 +152,7 @@ def preview(
         effect=effect,
         account=account,
     )
-    with open_broker(profile, account) as broker:
+    with open_broker(ctx, profile, account) as broker:
         result = broker.preview(order)
     if json:
         write_json(to_data(result))
@@ -160,6 +161,7 @@ def preview(
 
 
 def place(
+    ctx: typer.Context,
     symbol: Symbol,
     side: SideOption,
     qty: QtyOption,
@@ -197,7 +199,7 @@ def place(
         raise typer.Exit(EXIT_NOT_CONFIRMED)
     # With --json, stdout carries the JSON only: the preview and the question go to stderr.
     console = err_console() if json else out_console()
-    with open_broker(profile, account) as broker:
+    with open_broker(ctx, profile, account) as broker:
         _show_preview(broker, order, console)
         asked = f"Place this order on {broker.name}?"
         if not yes and not typer.confirm(asked, default=False, err=json):
@@ -220,13 +222,14 @@ def _show_preview(broker: Broker, order: NewOrder, console: Console) -> None:
 
 
 def cancel(
+    ctx: typer.Context,
     order_id: Annotated[str, typer.Argument(help="The broker's order id (see `orders`).")],
     profile: ProfileOption = DEFAULT_PROFILE,
     account: AccountOption = None,
     json: JsonFlag = False,
 ) -> None:
     """Cancel a working order."""
-    with open_broker(profile, account) as broker:
+    with open_broker(ctx, profile, account) as broker:
         canceled = broker.cancel(order_id)
     if json:
         write_json(to_data(canceled))

@@ -2,38 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from brokerlink.cli import app
-from brokerlink.cli.options import reset_emulators
+from brokerlink.cli.options import Settings
 
 # Env vars that would change what the CLI does if the developer running the tests has them set.
 _ISOLATE = ("BROKERLINK_PROFILE", "BROKERLINK_CONFIG", "BROKERLINK_DEBUG", "COLUMNS")
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Each test runs in an empty directory, with no profile env vars and fresh emulators."""
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test runs in an empty directory, with no profile env vars."""
     for name in _ISOLATE:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    reset_emulators()
-    yield tmp_path
-    reset_emulators()
+    return tmp_path
 
 
 class Cli:
-    """``cli("orders", "--all")`` runs the app in-process and returns the click result."""
+    """``cli("orders", "--all")`` runs the app in-process and returns the click result.
+
+    The commands of one test share one :class:`Settings`, so they talk to one emulator.
+    """
 
     def __init__(self) -> None:
         self.runner = CliRunner()
+        self.settings = Settings()
 
     def __call__(self, *args: str, input: str | None = None) -> Result:
-        return self.runner.invoke(app, list(args), input=input)
+        return self.runner.invoke(app, list(args), input=input, obj=self.settings)
 
     @staticmethod
     def rows(output: str) -> list[list[str]]:
