@@ -174,7 +174,8 @@ class ResponseFormatError(BrokerError):
     """A broker payload did not have the documented shape.
 
     ``path`` is where in the payload the problem is (``$.Bars[2].Close``), ``excerpt`` a short,
-    redacted piece of the payload, and ``raw`` the whole body as received (never printed).
+    redacted piece of the payload, ``raw`` the whole body as received (never printed), and
+    ``reason`` the problem alone, without path or excerpt.
     """
 
     def __init__(
@@ -190,6 +191,7 @@ class ResponseFormatError(BrokerError):
         if excerpt:
             detail += f": {excerpt}"
         super().__init__(detail, broker=broker)
+        self.reason = message
         self.path = path
         self.excerpt = excerpt
         self.raw = raw

@@ -318,6 +318,8 @@ def _describe(exc: BaseException, cl: type | None) -> str:
             if exc.args
             else "a required field is missing"
         )
+    if isinstance(exc, ResponseFormatError):  # raised by a hook: its reason, without its own path
+        return exc.reason
     return f"{exc}" if str(exc) else type(exc).__name__
 
 

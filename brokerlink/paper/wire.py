@@ -24,7 +24,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from brokerlink.adapter import OrderChanges
-from brokerlink.enums import GroupKind
+from brokerlink.enums import GroupKind, OrderStatus
 from brokerlink.instruments import Instrument, InstrumentDetails
 from brokerlink.models import (
     Account,
@@ -35,10 +35,12 @@ from brokerlink.models import (
     Position,
     Quote,
 )
+from brokerlink.statuses import StatusTable
 from brokerlink.timeframes import Timeframe
 from brokerlink.wire import make_converter
 
 __all__ = [
+    "PAPER_STATUSES",
     "AccountList",
     "BarFrame",
     "BarPage",
@@ -54,6 +56,11 @@ __all__ = [
     "QuoteList",
     "paper_converter",
 ]
+
+PAPER_STATUSES = StatusTable(
+    "paper", {status.value: status for status in OrderStatus if status is not OrderStatus.UNKNOWN}
+)
+"""The paper API documents exactly our own statuses, spelled as their values."""
 
 
 @attrs.frozen(kw_only=True)
@@ -170,6 +177,10 @@ def paper_converter() -> cattrs.Converter:
         NewOrder, make_dict_unstructure_fn(NewOrder, converter, account=override(omit=True))
     )
     converter.register_unstructure_hook(OrderChanges, _changes_unstructure(converter))
+    # Order state is strict: an undocumented status is an error in strict mode, UNKNOWN otherwise.
+    converter.register_structure_hook(
+        OrderStatus, lambda value, _: PAPER_STATUSES.parse(str(value))
+    )
     return converter
 
 

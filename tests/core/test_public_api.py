@@ -182,9 +182,7 @@ def test_every_public_name_and_method_has_a_docstring() -> None:
 
 def test_error_tree_matches_the_design() -> None:
     assert issubclass(bl.InvalidOrderError, bl.RejectedError)
-    assert issubclass(
-        bl.InvalidOrderError, ValueError
-    )
+    assert issubclass(bl.InvalidOrderError, ValueError)
     for rejected in (
         bl.InsufficientFundsError,
         bl.OrderNotFoundError,
@@ -194,9 +192,7 @@ def test_error_tree_matches_the_design() -> None:
     ):
         assert issubclass(rejected, bl.RejectedError)
     assert issubclass(bl.UnauthorizedError, bl.AuthError)
-    assert issubclass(
-        bl.ScopeError, bl.AuthError
-    )
+    assert issubclass(bl.ScopeError, bl.AuthError)
     for failed in (
         bl.NetworkError,
         bl.TimeoutError,

@@ -64,9 +64,10 @@ def test_a_bad_payload_names_the_field() -> None:
 
 
 def test_an_undocumented_status_is_a_format_error() -> None:
-    with pytest.raises(ResponseFormatError, match="is not a OrderStatus") as info:
+    with pytest.raises(ResponseFormatError, match="undocumented order status 'parked'") as info:
         parse.order_from_paper(CONV, {**ORDER, "status": "parked"})
     assert info.value.path == "$.status"
+    assert str(info.value).count("$.status") == 1
 
 
 def test_a_body_that_is_not_json() -> None:
@@ -90,3 +91,18 @@ def test_request_bodies() -> None:
     assert parse.group_to_paper(CONV, group)["kind"] == "oco"
     changes = OrderChanges(limit_price=Decimal("6001"), time_in_force=TimeInForce.DAY)
     assert parse.changes_to_paper(CONV, changes) == {"limit_price": "6001", "time_in_force": "day"}
+
+
+def test_an_undocumented_order_status_fails_strict_parsing_and_is_unknown_otherwise() -> None:
+    import warnings
+
+    from brokerlink.paper.wire import PAPER_STATUSES
+
+    converter = paper_converter()
+    assert converter.structure("partially_filled", OrderStatus) is OrderStatus.PARTIALLY_FILLED
+    with pytest.raises(ResponseFormatError, match="undocumented order status 'held'"):
+        converter.structure("held", OrderStatus)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert PAPER_STATUSES.parse("held", strict=False) is OrderStatus.UNKNOWN
+    assert len(seen) == 1

@@ -16,7 +16,9 @@ ADAPTER_PACKAGES = [str(p) for p in sorted((ROOT / "adapters").glob("*/brokerlin
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def test_mypy_strict_passes_on_the_core_and_the_adapters() -> None:
