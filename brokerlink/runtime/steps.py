@@ -145,7 +145,11 @@ def _ambiguous(policy: CallPolicy, cause: str) -> errors.AmbiguousOrderError:
 
 
 def _absolute(request: Request, base_url: URL) -> Request:
-    """Prefix a relative request URL with the environment's base URL (keeping the base path)."""
+    """Prefix a relative request URL with the environment's base URL (keeping the base path).
+
+    Requests built by :func:`~brokerlink.runtime.operation.call` carry their body in memory, so
+    copying ``content`` is enough; streaming uploads are not something operations send.
+    """
     if request.url.is_absolute_url:
         return request
     base_path = base_url.raw_path.rstrip(b"/")
