@@ -8,6 +8,7 @@ time, per-minute executions at the end of the minute they happened in.
 
 from __future__ import annotations
 
+import abc
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
@@ -39,7 +40,7 @@ def ceil_minute(dt: datetime) -> datetime:
     return floored if floored == dt else floored + _MINUTE
 
 
-class LifecycleMixin(EngineState):
+class LifecycleMixin(EngineState, abc.ABC):
     """Order state transitions and the per-minute matching loop."""
 
     # -- sessions -----------------------------------------------------------------------------
@@ -196,9 +197,9 @@ class LifecycleMixin(EngineState):
             return
         self._activate(child, at)
 
+    @abc.abstractmethod
     def _prepare_release(self, account: AccountState, child: OrderState) -> None:
-        """Hook: resolve effects and reserve funds for a released child (see the engine)."""
-        raise NotImplementedError
+        """Resolve effects and reserve funds for a released child (the trading layer knows how)."""
 
     # -- endings ------------------------------------------------------------------------------
 
