@@ -29,15 +29,9 @@ __all__ = ["MAX_BARS_PER_REQUEST", "paper_capabilities"]
 MAX_BARS_PER_REQUEST = 1000
 """The most bars one ``GET /bars`` page holds; longer histories come in pages."""
 
-_ASSETS = frozenset(
-    {
-        AssetClass.EQUITY,
-        AssetClass.OPTION,
-        AssetClass.FUTURE,
-        AssetClass.FUTURE_OPTION,
-        AssetClass.CRYPTO,
-    }
-)
+# Futures options are left out because the engine does not price them yet: capabilities say
+# only what works, so the facade refuses them before any request.
+_ASSETS = frozenset({AssetClass.EQUITY, AssetClass.OPTION, AssetClass.FUTURE, AssetClass.CRYPTO})
 
 
 def paper_capabilities(environment: str) -> Capabilities:

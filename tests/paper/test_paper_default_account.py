@@ -34,3 +34,10 @@ def test_a_sync_stream_closes_its_client_when_the_loop_stops() -> None:
         # A second stream after the first was abandoned still works: nothing was left open.
         first = next(iter(broker.stream_quotes("AAPL")))
         assert str(first.quote.instrument) == "AAPL"
+
+
+def test_future_options_are_refused_up_front_because_the_engine_does_not_price_them() -> None:
+    with bl.connect("paper:emulator") as broker:
+        assert bl.AssetClass.FUTURE_OPTION not in broker.capabilities.asset_classes
+        with pytest.raises(bl.NotSupportedError, match="future_option orders"):
+            broker.place(bl.NewOrder.market("./ESH25 EW3H25 250321C6000", bl.BUY, 1))
