@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import attrs
+
 from brokerlink._http import AsyncBaseTransport, Auth, BaseTransport
+from brokerlink.adapter import Environment
 from brokerlink.broker.async_ import AsyncBroker
 from brokerlink.broker.session import Connection
 from brokerlink.broker.sync import Broker
@@ -16,7 +19,7 @@ from brokerlink.registry import AdapterRegistry
 if TYPE_CHECKING:
     from brokerlink.emulator import Engine
 
-__all__ = ["connect", "connect_async", "open_connection"]
+__all__ = ["connect", "connect_async", "open_connection", "relocated"]
 
 
 def connect(
@@ -93,9 +96,11 @@ def open_connection(
         )
     if environment.is_live:
         check_live_allowed(profile)
+    if profile.base_url is not None:
+        environment = relocated(environment, profile.base_url)
     adapter = adapter_type(environment, profile)
     engine = None
-    if environment.is_emulator and transport is None:
+    if environment.is_emulator and transport is None and profile.base_url is None:
         from brokerlink.emulator import EmulatorConfig
         from brokerlink.emulator import Engine as EngineType
 
@@ -109,3 +114,18 @@ def open_connection(
     return Connection(
         adapter=adapter, profile=profile, auth=auth, transport=transport, engine=engine
     )
+
+
+def relocated(environment: Environment, base_url: str) -> Environment:
+    """``environment`` served from ``base_url``: its root and every URL under that root move.
+
+    An emulator served on a port keeps the same paths as in-process (streams under the same
+    root), so one prefix swap moves them all; URLs elsewhere (an OAuth server) stay.
+    """
+    old = environment.base_url.rstrip("/")
+    new = base_url.rstrip("/")
+    urls = {
+        role: new + url[len(old) :] if url.startswith(old) else url
+        for role, url in environment.urls.items()
+    }
+    return attrs.evolve(environment, base_url=new, urls=urls)

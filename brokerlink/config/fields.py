@@ -250,6 +250,14 @@ FIELDS: dict[str, FieldSpec] = {
             default=3,
         ),
         FieldSpec(
+            name="base_url",
+            valid="an http:// or https:// URL to send requests to instead of the environment's own, "
+            "e.g. 'http://127.0.0.1:8080/v1' for `brokerlink emulate`",
+            check=_uri,
+            env_kind="str",
+            optional=True,
+        ),
+        FieldSpec(
             name="emulator_seed",
             valid="an integer, e.g. 42",
             check=_integer,

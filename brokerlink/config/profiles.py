@@ -133,6 +133,9 @@ class Profile:
     """Seconds to wait for a response."""
     max_retries: int = attrs.field(default=3, validator=_check)
     """How many times a read is retried on 429, 5xx and network errors (orders never are)."""
+    base_url: str | None = attrs.field(default=None, validator=_check)
+    """Send requests here instead of the environment's own root: an emulator served with
+    ``brokerlink emulate``, a recording proxy. The environment's other URLs move with it."""
     emulator_seed: int | None = attrs.field(default=None, validator=_check)
     """Seed for the emulator's market data; ``None`` means the emulator's default."""
     source: ProfileSource = attrs.field(factory=ProfileSource, eq=False, repr=False)

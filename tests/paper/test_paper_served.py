@@ -72,3 +72,29 @@ async def test_an_order_stream_over_real_http(served: ServerHandle) -> None:
     assert [f["order"]["status"] for f in frames] == ["pending", "open", "filled"]
     assert [f["seq"] for f in frames] == sorted(f["seq"] for f in frames)
     assert frames[-1]["fill"]["quantity"] == "10"
+
+
+def test_brokerlinks_own_client_works_against_the_served_emulator(served: ServerHandle) -> None:
+    import brokerlink as bl
+
+    with bl.connect("paper:emulator", base_url=served.url + "/v1") as broker:
+        assert broker.emulator is None  # nothing in-process: every call crosses the loopback port
+        order = broker.place(bl.NewOrder.market("AAPL", bl.BUY, 3, effect=bl.OPEN))
+        assert order.status is bl.OrderStatus.FILLED
+        assert [p.quantity for p in broker.positions() if str(p.instrument) == "AAPL"] == [3]
+        first = next(iter(broker.stream_quotes("SPY")))
+        assert str(first.quote.instrument) == "SPY"
+
+
+def test_a_relocated_environment_moves_only_the_urls_under_its_root() -> None:
+    from brokerlink.adapter import Environment
+    from brokerlink.broker.connect import relocated
+
+    env = Environment(
+        name="sim",
+        base_url="https://api.example.test/v3",
+        urls={"stream": "https://api.example.test/v3/stream", "token": "https://auth.example.test/token"},
+    )
+    moved = relocated(env, "http://127.0.0.1:8080/v3/")
+    assert moved.base_url == "http://127.0.0.1:8080/v3"
+    assert moved.urls == {"stream": "http://127.0.0.1:8080/v3/stream", "token": "https://auth.example.test/token"}
