@@ -93,8 +93,14 @@ def test_a_relocated_environment_moves_only_the_urls_under_its_root() -> None:
     env = Environment(
         name="sim",
         base_url="https://api.example.test/v3",
-        urls={"stream": "https://api.example.test/v3/stream", "token": "https://auth.example.test/token"},
+        urls={
+            "stream": "https://api.example.test/v3/stream",
+            "token": "https://auth.example.test/token",
+        },
     )
     moved = relocated(env, "http://127.0.0.1:8080/v3/")
     assert moved.base_url == "http://127.0.0.1:8080/v3"
-    assert moved.urls == {"stream": "http://127.0.0.1:8080/v3/stream", "token": "https://auth.example.test/token"}
+    assert moved.urls == {
+        "stream": "http://127.0.0.1:8080/v3/stream",
+        "token": "https://auth.example.test/token",
+    }

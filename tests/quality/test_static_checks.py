@@ -30,3 +30,8 @@ def test_ruff_check_passes() -> None:
     assert shutil.which("ruff") or _run("ruff", "--version").returncode == 0
     result = _run("ruff", "check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_tree_is_formatted() -> None:
+    result = _run("ruff", "format", "--check", ".")
+    assert result.returncode == 0, "run `uv run ruff format .`\n" + result.stdout + result.stderr
