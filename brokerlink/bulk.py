@@ -6,16 +6,21 @@ ignored, Decimal read exactly from the JSON text, never via float), and one loop
 ``bench/bench_bars.py`` holds this path to at most 2.0x the cost of ``orjson.loads`` alone.
 
 Each adapter describes its broker's bar payload once with a :class:`BarLayout` and keeps the
-decoder :func:`bar_decoder` returns; the time rules of DESIGN §4 (interval start, daily bars at
-00:00 UTC of the trading date) are applied here so no adapter gets them subtly wrong.
+decoder that :func:`bar_decoder` (a list) or :func:`bar_page_decoder` (a list and the next page's
+token) returns. The time rules of DESIGN §4 are applied here, once for every adapter:
+
+- intraday bars are stamped with the *start* of their interval (an ``"end"`` stamp is shifted);
+- daily and longer bars are stamped 00:00 UTC of the trading date. That date is the New York
+  date of an ``"end"`` stamp (a 16:00 ET close is 21:00Z), the UTC date of a ``"start"`` stamp,
+  and the value itself for a ``"date"`` stamp (``"2019-05-06"``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -24,18 +29,19 @@ import msgspec
 from brokerlink.errors import ResponseFormatError
 from brokerlink.models.market import Bar
 
-__all__ = ["BarLayout", "bar_decoder"]
+__all__ = ["BarLayout", "BarPage", "bar_decoder", "bar_page_decoder"]
 
 _NEW_YORK = ZoneInfo("America/New_York")
+_PRICE_FIELDS = ("open", "high", "low", "close", "volume")
 
 
 @attrs.frozen(kw_only=True)
 class BarLayout:
     """Where a broker puts each bar field.
 
-    ``container`` is the key holding the list (``"Bars"``), or ``None`` for a top-level array.
-    ``stamp`` says what the broker's time means: ``"start"`` or ``"end"`` of the interval
-    (TradeStation stamps the end); ``"date"`` when it is the trading date itself.
+    ``container`` is the key holding the list (``"Bars"``), or ``None`` for a top-level array;
+    ``next_page`` the key of the next page's token, when the broker pages. ``stamp`` says what the
+    broker's time means: the ``"start"`` or ``"end"`` of the interval, or the trading ``"date"``.
     """
 
     time: str = "time"
@@ -45,47 +51,72 @@ class BarLayout:
     close: str = "close"
     volume: str = "volume"
     container: str | None = None
-    stamp: str = "start"
+    next_page: str | None = None
+    stamp: Literal["start", "end", "date"] = "start"
 
     def __attrs_post_init__(self) -> None:
         if self.stamp not in ("start", "end", "date"):
             raise ValueError(f"stamp must be 'start', 'end' or 'date', not {self.stamp!r}")
+        if self.next_page is not None and self.container is None:
+            raise ValueError("a paged layout needs a container key for the bars")
 
 
-def _structs(layout: BarLayout) -> tuple[type[Any], type[Any] | None]:
-    fields = ["time", "open", "high", "low", "close", "volume"]
+@attrs.frozen
+class BarPage:
+    """One page of bars (oldest first, as sent) and the token of the next page, or ``None``."""
+
+    bars: list[Bar]
+    next_page: str | None
+
+
+def _page_struct(layout: BarLayout) -> type[Any]:
+    time_type = date if layout.stamp == "date" else datetime
     wire_bar = msgspec.defstruct(
         "WireBar",
-        [("time", datetime), *[(name, Decimal) for name in fields[1:]]],
-        rename={name: getattr(layout, name) for name in fields},
-        array_like=False,
+        [("time", time_type), *[(name, Decimal) for name in _PRICE_FIELDS]],
+        rename={name: getattr(layout, name) for name in ("time", *_PRICE_FIELDS)},
     )
-    if layout.container is None:
-        return wire_bar, None
     rows: Any = list[wire_bar]  # type: ignore[valid-type]  # a struct made at run time
-    page = msgspec.defstruct("WirePage", [("bars", rows, [])], rename={"bars": layout.container})
-    return wire_bar, page
+    if layout.container is None:
+        return rows  # type: ignore[no-any-return]
+    fields: list[tuple[str, Any, Any]] = [("bars", rows, [])]
+    rename = {"bars": layout.container}
+    if layout.next_page is not None:
+        fields.append(("next_page", str | None, None))
+        rename["next_page"] = layout.next_page
+    return msgspec.defstruct("WirePage", fields, rename=rename)
 
 
-def _trading_day(stamp: datetime) -> datetime:
-    """00:00 UTC of the New York trading date ``stamp`` falls on (DESIGN §4 daily bars)."""
-    day = stamp.astimezone(_NEW_YORK).date()
+def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def bar_decoder(
+def _time_rule(layout: BarLayout, interval: timedelta | None) -> Callable[[Any], datetime] | None:
+    """How to turn the wire time into ``Bar.time``; ``None`` when it is already right."""
+    if interval is not None:
+        if layout.stamp == "end":
+            return lambda stamp: stamp - interval
+        if layout.stamp == "date":
+            raise ValueError("intraday bars need a 'start' or 'end' time stamp, not a date")
+        return None
+    if layout.stamp == "end":
+        return lambda stamp: _midnight(stamp.astimezone(_NEW_YORK).date())
+    if layout.stamp == "date":
+        return _midnight
+    return lambda stamp: _midnight(stamp.astimezone(UTC).date())
+
+
+def bar_page_decoder(
     layout: BarLayout, *, interval: timedelta | None, broker: str | None = None
-) -> Callable[[bytes], list[Bar]]:
-    """A function decoding one response body into bars, oldest first as the broker sent them.
+) -> Callable[[bytes], BarPage]:
+    """A function decoding one response body into a :class:`BarPage`.
 
     ``interval`` is the bar length for intraday timeframes, or ``None`` for daily and longer.
     """
-    wire_bar, page = _structs(layout)
-    decoder = msgspec.json.Decoder(list[wire_bar] if page is None else page)  # type: ignore[valid-type]
-    shift = -interval if (interval is not None and layout.stamp == "end") else None
-    daily = interval is None
+    decoder = msgspec.json.Decoder(_page_struct(layout))
+    rule = _time_rule(layout, interval)
 
-    def decode(body: bytes) -> list[Bar]:
+    def decode(body: bytes) -> BarPage:
         try:
             decoded = decoder.decode(body)
         except msgspec.ValidationError as exc:
@@ -96,11 +127,19 @@ def bar_decoder(
             raise ResponseFormatError(
                 f"bar payload is not JSON: {exc}", raw=body, broker=broker
             ) from exc
-        rows = decoded if page is None else decoded.bars
-        if daily:
-            return [
+        rows: Sequence[Any] = decoded if layout.container is None else decoded.bars
+        token = getattr(decoded, "next_page", None)
+        if rule is None:
+            bars = [
                 Bar(
-                    time=_trading_day(r.time),
+                    time=r.time, open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume
+                )
+                for r in rows
+            ]
+        else:
+            bars = [
+                Bar(
+                    time=rule(r.time),
                     open=r.open,
                     high=r.high,
                     low=r.low,
@@ -109,21 +148,14 @@ def bar_decoder(
                 )
                 for r in rows
             ]
-        if shift is not None:
-            return [
-                Bar(
-                    time=r.time + shift,
-                    open=r.open,
-                    high=r.high,
-                    low=r.low,
-                    close=r.close,
-                    volume=r.volume,
-                )
-                for r in rows
-            ]
-        return [
-            Bar(time=r.time, open=r.open, high=r.high, low=r.low, close=r.close, volume=r.volume)
-            for r in rows
-        ]
+        return BarPage(bars, token)
 
     return decode
+
+
+def bar_decoder(
+    layout: BarLayout, *, interval: timedelta | None, broker: str | None = None
+) -> Callable[[bytes], list[Bar]]:
+    """Like :func:`bar_page_decoder`, for brokers that do not page: the bars alone."""
+    decode_page = bar_page_decoder(layout, interval=interval, broker=broker)
+    return lambda body: decode_page(body).bars

@@ -199,7 +199,7 @@ def bars(
         response = yield call(
             "GET", "/bars", params={**params, "page_token": token}, policy=_MARKET
         )
-        page = parse.bar_page_from_paper(conv, parse.json_from_paper(response.content))
+        page = parse.bar_page_from_paper(response.content, timeframe)
         # Pages never overlap, but a broker's paging is not ours to trust: keep strictly newer bars.
         newest = collected[-1].time if collected else None
         collected.extend(b for b in page.bars if newest is None or b.time > newest)

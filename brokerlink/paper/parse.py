@@ -9,13 +9,14 @@ core models as :func:`~brokerlink.paper.wire.paper_converter` writes them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 import orjson
 
+from brokerlink import bulk
 from brokerlink.adapter import OrderChanges
 from brokerlink.errors import ResponseFormatError
 from brokerlink.instruments import Instrument
@@ -37,7 +38,6 @@ from brokerlink.models import (
 from brokerlink.paper.wire import (
     AccountList,
     BarFrame,
-    BarPage,
     GroupRequest,
     InstrumentRecord,
     OrderFrame,
@@ -47,6 +47,7 @@ from brokerlink.paper.wire import (
     QuoteFrame,
     QuoteList,
 )
+from brokerlink.timeframes import Timeframe
 from brokerlink.wire import structure_or_raise
 
 __all__ = [
@@ -72,6 +73,9 @@ __all__ = [
 
 BROKER = "paper"
 M = TypeVar("M")
+
+BAR_LAYOUT = bulk.BarLayout(container="bars", next_page="next_page", stamp="start")
+"""Where the paper ``GET /bars`` answer keeps its bars and its next-page token."""
 
 
 def json_from_paper(body: bytes) -> Any:
@@ -181,9 +185,14 @@ def quotes_from_paper(conv: cattrs.Converter, payload: Any) -> dict[str, Quote]:
 
 # {"bars": [{"time": "2025-01-06T14:30:00Z", "open": "187.50", "high": "187.90",
 #   "low": "187.40", "close": "187.80", "volume": "120500"}], "next_page": "2025-01-06T..|240"}
-def bar_page_from_paper(conv: cattrs.Converter, payload: Any) -> BarPage:
-    """One page of ``GET /bars``: bars oldest first, and the next page's token or ``None``."""
-    return _read(conv, payload, BarPage)
+def bar_page_from_paper(body: bytes, timeframe: Timeframe) -> bulk.BarPage:
+    """One page of ``GET /bars`` (raw bytes): bars oldest first, and the next page's token.
+
+    Bar history takes the fast path of :mod:`brokerlink.bulk` rather than the converter; the
+    paper format stamps every bar with the start of its interval (daily: 00:00 UTC of the date).
+    """
+    interval = (timeframe.duration or timedelta(0)) if timeframe.is_intraday else None
+    return bulk.bar_page_decoder(BAR_LAYOUT, interval=interval, broker=BROKER)(body)
 
 
 # {"underlying": "AAPL", "expirations": [{"date": "2025-01-10", "strikes": [{"strike": "185",
