@@ -11,6 +11,7 @@ strategies and capabilities. Importing brokerlink has no side effects: adapters 
 through entry points only when a connection asks for one.
 """
 
+from brokerlink._version import __version__
 from brokerlink.auth import AuthStrategy, NoAuth, StaticToken
 from brokerlink.broker.async_ import AsyncBroker
 from brokerlink.broker.connect import connect, connect_async
@@ -90,8 +91,6 @@ from brokerlink.models import (
     StreamEvent,
 )
 from brokerlink.timeframes import Timeframe
-
-__version__ = "0.1.0"
 
 # The members users write most, as bare names: bl.BUY, bl.SELL, bl.CLOSE, bl.LIMIT, bl.GTC, ...
 BUY = Side.BUY

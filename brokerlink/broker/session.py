@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from brokerlink._http import URL, AsyncBaseTransport, Auth, BaseTransport, Timeout
+from brokerlink._version import __version__
 from brokerlink.adapter import Adapter
 from brokerlink.broker.core import BrokerCore
 from brokerlink.runtime.ratelimit import RateLimiter
@@ -22,12 +23,7 @@ __all__ = ["Connection", "user_agent"]
 
 def user_agent() -> str:
     """``brokerlink/<version>``: tastytrade requires a product/version User-Agent on every call."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"brokerlink/{version('brokerlink')}"
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "brokerlink/0"
+    return f"brokerlink/{__version__}"
 
 
 @attrs.frozen(kw_only=True)

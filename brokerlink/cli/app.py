@@ -9,12 +9,12 @@ propagates with its traceback.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from brokerlink._version import __version__
 from brokerlink.cli import (
     account_cmds,
     config_cmds,
@@ -62,11 +62,7 @@ def _fail(ctx: Any, exc: Exception, code: int) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        try:
-            text = version("brokerlink")
-        except PackageNotFoundError:  # a source tree that was never installed
-            text = "unknown"
-        typer.echo(f"brokerlink {text}")
+        typer.echo(f"brokerlink {__version__}")
         raise typer.Exit()
 
 
