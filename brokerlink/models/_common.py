@@ -9,6 +9,7 @@ converters in :mod:`brokerlink.models._convert`, built on :func:`coerce_enum` an
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ from brokerlink.errors import InvalidOrderError
 from brokerlink.redact import mask_account
 from brokerlink.timeutil import ensure_utc, is_utc
 
-__all__ = ["coerce_enum", "masked", "optional_utc", "user_datetime", "utc"]
+__all__ = ["coerce_enum", "masked", "only_leg", "optional_utc", "user_datetime", "utc"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -69,3 +70,13 @@ def coerce_enum(enum_type: type[_E], value: object, *, field: str) -> _E:
                 return member
     accepted = ", ".join(repr(str(m.value)) for m in enum_type)
     raise InvalidOrderError(f"{field}: {value!r} is not one of {accepted}", field=field)
+
+
+L = TypeVar("L")
+
+
+def only_leg(legs: Sequence[L], what: str) -> L:
+    """The one leg of a single-leg order; ``ValueError`` naming ``what`` for a multi-leg one."""
+    if len(legs) != 1:
+        raise ValueError(f"a {len(legs)}-leg order has no single {what}; read .legs")
+    return legs[0]

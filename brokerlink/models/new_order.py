@@ -19,7 +19,7 @@ import attrs
 from brokerlink.enums import OrderType, PositionEffect, Side, TimeInForce
 from brokerlink.instruments import Instrument, InstrumentLike
 from brokerlink.models import _convert, _rules
-from brokerlink.models._common import masked
+from brokerlink.models._common import masked, only_leg
 from brokerlink.models._convert import new_client_id
 from brokerlink.models.leg import Leg
 from brokerlink.money import DecimalLike
@@ -236,17 +236,12 @@ class NewOrder:
     @property
     def instrument(self) -> Instrument:
         """The instrument of a single-leg order; ``ValueError`` on a multi-leg one."""
-        return self._only_leg("instrument").instrument
+        return only_leg(self.legs, "instrument").instrument
 
     @property
     def side(self) -> Side:
         """The side of a single-leg order; ``ValueError`` on a multi-leg one."""
-        return self._only_leg("side").side
-
-    def _only_leg(self, what: str) -> Leg:
-        if len(self.legs) != 1:
-            raise ValueError(f"a {len(self.legs)}-leg order has no single {what}; read .legs")
-        return self.legs[0]
+        return only_leg(self.legs, "side").side
 
     def with_account(self, account: str | None) -> Self:
         """A copy for ``account`` (same ``client_id``: it is the same order)."""

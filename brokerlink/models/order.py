@@ -15,7 +15,7 @@ import attrs
 
 from brokerlink.enums import OrderStatus, OrderType, PositionEffect, Side, TimeInForce
 from brokerlink.instruments import Instrument
-from brokerlink.models._common import masked, optional_utc, utc
+from brokerlink.models._common import masked, only_leg, optional_utc, utc
 from brokerlink.models.new_order import NewOrder
 
 __all__ = ["Fill", "Order", "OrderLeg", "OrderPreview"]
@@ -97,17 +97,12 @@ class Order:
     @property
     def instrument(self) -> Instrument:
         """The instrument of a single-leg order; ``ValueError`` on a multi-leg one."""
-        return self._only_leg("instrument").instrument
+        return only_leg(self.legs, "instrument").instrument
 
     @property
     def side(self) -> Side:
         """The side of a single-leg order; ``ValueError`` on a multi-leg one."""
-        return self._only_leg("side").side
-
-    def _only_leg(self, what: str) -> OrderLeg:
-        if len(self.legs) != 1:
-            raise ValueError(f"a {len(self.legs)}-leg order has no single {what}; read .legs")
-        return self.legs[0]
+        return only_leg(self.legs, "side").side
 
 
 @attrs.frozen(kw_only=True)

@@ -18,7 +18,8 @@ Error answers on connect go through the adapter's error table: 429 and 5xx are r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any, TypeVar
 
 import cattrs
 
@@ -34,6 +35,7 @@ from brokerlink.timeutil import utcnow
 __all__ = ["stream_bars", "stream_orders", "stream_positions", "stream_quotes"]
 
 BROKER = "paper"
+E = TypeVar("E")
 
 
 async def stream_quotes(
@@ -83,28 +85,37 @@ async def stream_orders(
     session: StreamSession, conv: cattrs.Converter, url: str, check: ErrorTable
 ) -> AsyncIterator[OrderEvent]:
     """``/stream/accounts/{id}/orders``: order events, each exactly once across reconnects."""
-    cursor = _Cursor()
-    frames = ndjson_frames(
-        session, url, cursor.query, check, broker=BROKER, on_connect=cursor.start
-    )
-    async for frame in frames:
-        if frame.get("type") == "order":
-            seq, event = parse.order_event_from_paper(conv, frame)
-            if cursor.advance(seq):
-                yield event
+    async for event in _sequenced(
+        session, url, check, "order", lambda f: parse.order_event_from_paper(conv, f)
+    ):
+        yield event
 
 
 async def stream_positions(
     session: StreamSession, conv: cattrs.Converter, url: str, check: ErrorTable
 ) -> AsyncIterator[PositionEvent]:
     """``/stream/accounts/{id}/positions``: position events, each exactly once across reconnects."""
+    async for event in _sequenced(
+        session, url, check, "position", lambda f: parse.position_event_from_paper(conv, f)
+    ):
+        yield event
+
+
+async def _sequenced(
+    session: StreamSession,
+    url: str,
+    check: ErrorTable,
+    kind: str,
+    decode: Callable[[dict[str, Any]], tuple[int, E]],
+) -> AsyncIterator[E]:
+    """Frames of ``kind`` from a sequenced account stream, resumed by sequence number."""
     cursor = _Cursor()
     frames = ndjson_frames(
         session, url, cursor.query, check, broker=BROKER, on_connect=cursor.start
     )
     async for frame in frames:
-        if frame.get("type") == "position":
-            seq, event = parse.position_event_from_paper(conv, frame)
+        if frame.get("type") == kind:
+            seq, event = decode(frame)
             if cursor.advance(seq):
                 yield event
 
