@@ -53,7 +53,7 @@ class AsyncBroker:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._core: BrokerCore = connection.core()
-        self._context = connection.context()
+        self._context = connection.context(self._core.capabilities)
         self._client = AsyncClient(
             transport=connection.transport,  # type: ignore[arg-type]
             timeout=connection.timeout,

@@ -10,6 +10,7 @@ from brokerlink._http import URL, AsyncBaseTransport, Auth, BaseTransport, Timeo
 from brokerlink._version import __version__
 from brokerlink.adapter import Adapter
 from brokerlink.broker.core import BrokerCore
+from brokerlink.capabilities import Capabilities
 from brokerlink.runtime.ratelimit import RateLimiter
 from brokerlink.runtime.retry import RetryPolicy
 from brokerlink.runtime.steps import RunContext
@@ -52,9 +53,9 @@ class Connection:
             self.adapter, self.profile.account or self.adapter.environment.default_account
         )
 
-    def context(self) -> RunContext:
-        """The step machine's context: error table, retry policy and rate limits."""
-        capabilities = self.adapter.capabilities()
+    def context(self, capabilities: Capabilities) -> RunContext:
+        """The step machine's context: error table, retry policy and the rate limits declared in
+        ``capabilities`` (the facade's, so they are computed once)."""
         return RunContext(
             broker=self.adapter.name,
             base_url=URL(self.adapter.environment.base_url),

@@ -54,7 +54,7 @@ class Broker:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._core: BrokerCore = connection.core()
-        self._context = connection.context()
+        self._context = connection.context(self._core.capabilities)
         self._client = Client(
             transport=connection.transport,  # type: ignore[arg-type]
             timeout=connection.timeout,
