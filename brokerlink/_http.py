@@ -23,6 +23,13 @@ from httpx2 import (
     Timeout,
 )
 
+from httpx2.websockets import (
+    AsyncWebSocketSession,
+    HTTPXWSException,
+    WebSocketDisconnect,
+    WebSocketUpgradeError,
+)
+
 from brokerlink import errors
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "AsyncBaseTransport",
     "AsyncByteStream",
     "AsyncClient",
+    "AsyncWebSocketSession",
     "Auth",
     "BaseTransport",
     "Client",
@@ -41,6 +49,9 @@ __all__ = [
     "Response",
     "Timeout",
     "TransportFailure",
+    "WebSocketClosed",
+    "WebSocketError",
+    "WebSocketUpgradeError",
     "connect_error",
     "read_error",
     "read_timeout",
@@ -50,6 +61,11 @@ __all__ = [
 
 HTTPError = httpx2.HTTPError
 TransportFailure = httpx2.TransportError
+# Websockets (httpx2[ws]): open one with ``async with client.websocket(url) as ws``.
+WebSocketError = HTTPXWSException
+"""Base of every websocket failure (upgrade refused, network error, server closed)."""
+WebSocketClosed = WebSocketDisconnect
+"""The server closed the websocket (``.code``, ``.reason``)."""
 
 # Failures that happen before the request left this machine: the broker cannot have acted on it.
 _NOT_DELIVERED: tuple[type[BaseException], ...] = (
@@ -78,6 +94,18 @@ def translate_transport_error(exc: BaseException, *, broker: str | None) -> erro
         )
     if isinstance(exc, httpx2.HTTPError):
         return errors.NetworkError(f"network failure ({detail}): {message}", broker=broker)
+    if isinstance(exc, WebSocketUpgradeError):
+        status = exc.response.status_code
+        return errors.NetworkError(
+            f"the websocket upgrade was refused (HTTP {status})", broker=broker
+        )
+    if isinstance(exc, WebSocketDisconnect):
+        reason = f": {exc.reason}" if exc.reason else ""
+        return errors.NetworkError(
+            f"the websocket was closed by the server (code {exc.code}{reason})", broker=broker
+        )
+    if isinstance(exc, HTTPXWSException):
+        return errors.NetworkError(f"websocket failure ({detail}): {message}", broker=broker)
     return errors.NetworkError(f"unexpected transport failure ({detail}): {message}", broker=broker)
 
 
