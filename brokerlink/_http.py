@@ -22,7 +22,6 @@ from httpx2 import (
     Response,
     Timeout,
 )
-
 from httpx2.websockets import (
     AsyncWebSocketSession,
     HTTPXWSException,
