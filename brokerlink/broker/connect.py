@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
@@ -117,15 +118,26 @@ def open_connection(
 
 
 def relocated(environment: Environment, base_url: str) -> Environment:
-    """``environment`` served from ``base_url``: its root and every URL under that root move.
+    """``environment`` served from ``base_url``: every URL on the environment's host moves there.
 
-    An emulator served on a port keeps the same paths as in-process (streams under the same
-    root), so one prefix swap moves them all; URLs elsewhere (an OAuth server) stay.
+    An emulator served on a port keeps the paths it has in-process, so swapping the origin
+    (scheme, host, port) of every URL on the base URL's host moves them all: REST, streams under
+    the same root, another version's root (``/v2``) and websockets (``ws`` stays ``ws``, ``wss``
+    follows the new scheme). A path under the old base path gets the new base path instead. URLs on
+    other hosts (an OAuth server) stay.
     """
-    old = environment.base_url.rstrip("/")
-    new = base_url.rstrip("/")
-    urls = {
-        role: new + url[len(old) :] if url.startswith(old) else url
-        for role, url in environment.urls.items()
-    }
-    return attrs.evolve(environment, base_url=new, urls=urls)
+    old, new = urlsplit(environment.base_url.rstrip("/")), urlsplit(base_url.rstrip("/"))
+
+    def move(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.hostname != old.hostname or parts.port != old.port:
+            return url
+        secure = new.scheme == "https"
+        scheme = ("wss" if secure else "ws") if parts.scheme in ("ws", "wss") else new.scheme
+        path = parts.path
+        if path == old.path or path.startswith(old.path.rstrip("/") + "/"):
+            path = new.path + path[len(old.path) :]
+        return urlunsplit((scheme, new.netloc, path, parts.query, parts.fragment))
+
+    urls = {role: move(url) for role, url in environment.urls.items()}
+    return attrs.evolve(environment, base_url=base_url.rstrip("/"), urls=urls)

@@ -104,3 +104,27 @@ def test_a_relocated_environment_moves_only_the_urls_under_its_root() -> None:
         "stream": "http://127.0.0.1:8080/v3/stream",
         "token": "https://auth.example.test/token",
     }
+
+
+def test_relocation_moves_every_url_on_the_emulator_host_keeping_paths_and_ws_schemes() -> None:
+    from brokerlink.adapter import Environment
+    from brokerlink.broker.connect import relocated
+
+    env = Environment(
+        name="emulator",
+        base_url="http://broker.emulator/v3",
+        urls={
+            "v2": "http://broker.emulator/v2",
+            "websocket": "ws://broker.emulator/v1/events",
+            "token": "http://other.emulator/oauth/token",
+        },
+    )
+    moved = relocated(env, "http://127.0.0.1:9000/v3")
+    assert moved.urls == {
+        "v2": "http://127.0.0.1:9000/v2",
+        "websocket": "ws://127.0.0.1:9000/v1/events",
+        "token": "http://other.emulator/oauth/token",
+    }
+    assert relocated(env, "https://127.0.0.1:9000/v3").urls["websocket"] == (
+        "wss://127.0.0.1:9000/v1/events"
+    )

@@ -5,13 +5,15 @@
 - :class:`Front`: the base of a broker's wire front over the engine, with its error mapping;
 - :class:`EmulatorTransport`: the in-process httpx2 transport (sync and async) applying the
   engine's fault plan;
-- :func:`serve`: the same front over real HTTP on loopback, for ``brokerlink emulate``.
+- :func:`serve`: the same front over real HTTP on loopback, for ``brokerlink emulate``;
+- :class:`EmulatorSocket`, :data:`WebSocketHandler`: what a front's websocket handlers talk to.
 """
 
 from brokerlink.emulator.http.front import BadRequest, Front, json_body, status_for
 from brokerlink.emulator.http.reply import NDJSON, Reply
 from brokerlink.emulator.http.router import Route, Router, query_param
 from brokerlink.emulator.http.server import ServerHandle, asgi_app, serve
+from brokerlink.emulator.http.sockets import EmulatorSocket, SocketClosed, WebSocketHandler
 from brokerlink.emulator.http.transport import (
     ConnectionDropped,
     EmulatorTransport,
@@ -24,6 +26,7 @@ __all__ = [
     "NDJSON",
     "BadRequest",
     "ConnectionDropped",
+    "EmulatorSocket",
     "EmulatorTransport",
     "FaultAction",
     "Front",
@@ -31,6 +34,8 @@ __all__ = [
     "Route",
     "Router",
     "ServerHandle",
+    "SocketClosed",
+    "WebSocketHandler",
     "asgi_app",
     "fault_action",
     "faulted_frames",

@@ -22,6 +22,7 @@ from brokerlink.emulator.http.router import Router
 
 if TYPE_CHECKING:
     from brokerlink.emulator import Engine
+    from brokerlink.emulator.http.sockets import WebSocketHandler
 
 __all__ = ["BadRequest", "Front", "json_body", "status_for"]
 
@@ -84,6 +85,14 @@ class Front(abc.ABC):
     @abc.abstractmethod
     def error_reply(self, status: int, message: str, *, retry_after: float | None = None) -> Reply:
         """An error response in the broker's own shape (with ``Retry-After`` when given)."""
+
+    def websocket(self, path: str) -> WebSocketHandler | None:
+        """The handler serving websocket connections on ``path`` (``None``: not a websocket).
+
+        Fronts of brokers with websocket protocols override this (see
+        :mod:`brokerlink.emulator.http.sockets`); the default refuses every upgrade.
+        """
+        return None
 
     def map_error(self, exc: errors.BrokerError) -> Reply:
         """The broker's response to an error the engine raised (status from :func:`status_for`).

@@ -3,7 +3,9 @@
 ``serve(front)`` runs uvicorn in a background thread behind a small ASGI wrapper and returns a
 :class:`ServerHandle` with the ``url`` to call and ``stop()``. Any HTTP client can then talk to
 the emulated broker, not only brokerlink. Streaming replies go out with chunked encoding, one
-frame per chunk, and end when the client disconnects or the server stops.
+frame per chunk, and end when the client disconnects or the server stops. Websocket connections go
+to the front's :meth:`~brokerlink.emulator.http.Front.websocket` handler
+(:mod:`brokerlink.emulator.http.sockets`).
 
 The engine's fault plan applies as in the in-process transport, with one difference: a
 ``DropConnection`` on a plain request is served by sending the response head and then closing the
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from brokerlink._http import Request
 from brokerlink.emulator.http.front import Front
+from brokerlink.emulator.http.sockets import run_websocket
 from brokerlink.emulator.http.transport import ConnectionDropped, fault_action, faulted_frames
 
 if TYPE_CHECKING:
@@ -58,6 +61,9 @@ def asgi_app(front: Front) -> AsgiApp:
     """An ASGI application serving ``front`` (with the engine's fault plan applied)."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await run_websocket(front, scope, receive, send)
+            return
         if scope["type"] != "http":
             return
         body = b""
@@ -144,15 +150,24 @@ def _request(scope: Scope, body: bytes) -> Request:
 class ServerHandle:
     """A running emulator server: ``url`` to call, ``stop()`` to end it (also a context manager)."""
 
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, url: str) -> None:
+    def __init__(
+        self, server: uvicorn.Server, thread: threading.Thread, host: str, port: int
+    ) -> None:
         self._server = server
         self._thread = thread
-        self.url = url
+        self.host = host
+        self.port = port
+        shown = f"[{host}]" if ":" in host else host
+        self.url = f"http://{shown}:{port}"
+
+    def signal_stop(self) -> None:
+        """Ask the server to stop and return at once (safe to call from an event loop)."""
+        self._server.should_exit = True
+        self._server.force_exit = True
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop serving (open streams are closed) and wait for the server thread to end."""
-        self._server.should_exit = True
-        self._server.force_exit = True
+        self.signal_stop()
         self._thread.join(timeout)
 
     def wait(self) -> None:
@@ -179,6 +194,8 @@ def serve(front: Front, *, host: str = "127.0.0.1", port: int = 0) -> ServerHand
         host=host,
         port=port,
         lifespan="off",
+        # wsproto, not the websockets package: it is what httpx2[ws] already installs.
+        ws="wsproto",
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=1,
@@ -195,5 +212,4 @@ def serve(front: Front, *, host: str = "127.0.0.1", port: int = 0) -> ServerHand
             raise RuntimeError(f"the emulator server did not start on {host}:{port} (port in use?)")
         time.sleep(0.01)
     bound = server.servers[0].sockets[0].getsockname()
-    shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
-    return ServerHandle(server, thread, f"http://{shown}:{bound[1]}")
+    return ServerHandle(server, thread, bound[0], int(bound[1]))

@@ -17,19 +17,26 @@ fault               effect
 
 Streaming replies are checked frame by frame as well (see :func:`faulted_frames`): a
 ``StreamGap`` skips frames and a ``DropConnection`` cuts the stream mid-way.
+
+A websocket upgrade cannot be answered without a byte stream, so the transport forwards it to a
+loopback server of the same front (DESIGN §9: websockets on an ephemeral loopback port), started
+on the first upgrade and stopped when the transport is closed with no websocket left open
+(:class:`_LoopbackSockets`). Client code therefore opens ``ws://<broker>.emulator/...`` exactly as
+it would open the real broker's URL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
 
-from brokerlink._http import AsyncByteStream, Request, Response, read_error
+from brokerlink._http import AsyncByteStream, AsyncHTTPTransport, Request, Response, read_error
 from brokerlink.adapter import Transport
 from brokerlink.emulator.faults import (
     DropConnection,
@@ -45,6 +52,7 @@ from brokerlink.emulator.http.reply import Reply
 
 if TYPE_CHECKING:
     from brokerlink.emulator import Engine
+    from brokerlink.emulator.http.server import ServerHandle
 
 __all__ = [
     "ConnectionDropped",
@@ -130,6 +138,19 @@ class EmulatorTransport(Transport):
     def __init__(self, front: Front, engine: Engine) -> None:
         self.front = front
         self.engine = engine
+        self._sockets = _LoopbackSockets(front)
+
+    def close(self) -> None:
+        """Stop the loopback websocket server, if one was started."""
+        self._sockets.release()
+
+    async def aclose(self) -> None:
+        """Stop the loopback websocket server unless a websocket is still open through it.
+
+        Every stream client closes the transport it shares with the facade; only the last one
+        out may take the server down.
+        """
+        self._sockets.release()
 
     def handle_request(self, request: Request) -> Response:
         """Answer a request from the sync client; streams are refused (they run on the async client)."""
@@ -149,7 +170,9 @@ class EmulatorTransport(Transport):
         return Response(reply.status, headers=reply.headers, content=reply.body, request=request)
 
     async def handle_async_request(self, request: Request) -> Response:
-        """Answer a request from the async client, streaming replies included."""
+        """Answer a request from the async client, streaming replies and websockets included."""
+        if request.headers.get("upgrade", "").lower() == "websocket":
+            return await self._sockets.forward(request)
         await request.aread()
         fault = self.engine.faults.take(request.url.path)
         action = fault_action(self.front, fault)
@@ -186,6 +209,88 @@ class _FrameStream(AsyncByteStream):
 
     async def aclose(self) -> None:
         await _close(self._frames)
+
+
+class _LoopbackSockets:
+    """The loopback server websocket upgrades are forwarded to, and the count of open ones."""
+
+    def __init__(self, front: Front) -> None:
+        self._front = front
+        self._lock = threading.Lock()
+        self._server: ServerHandle | None = None
+        self._open = 0
+
+    def _ensure(self) -> ServerHandle:
+        from brokerlink.emulator.http.server import serve  # uvicorn only when a socket opens
+
+        with self._lock:
+            if self._server is None:
+                self._server = serve(self._front)
+            self._open += 1
+            return self._server
+
+    def _done(self) -> None:
+        with self._lock:
+            self._open -= 1
+
+    def release(self) -> None:
+        """Stop the server when no websocket is open (it starts again on the next upgrade)."""
+        with self._lock:
+            server = self._server if self._open <= 0 else None
+            if server is not None:
+                self._server = None
+        if server is not None:
+            server.signal_stop()
+
+    async def forward(self, request: Request) -> Response:
+        # The Host header is kept, so the front sees the emulator host it would in-process.
+        server = await asyncio.to_thread(self._ensure)
+        target = request.url.copy_with(scheme="http", host=server.host, port=server.port)
+        upgrade = Request(
+            request.method, target, headers=request.headers, extensions=request.extensions
+        )
+        transport = AsyncHTTPTransport()
+        try:
+            response = await transport.handle_async_request(upgrade)
+        except BaseException:
+            self._done()
+            await transport.aclose()
+            raise
+        response.request = request
+        network = response.extensions.get("network_stream")
+        response.stream = _UpgradedStream(response.stream, transport, network, self._done)
+        return response
+
+
+class _UpgradedStream(AsyncByteStream):
+    """The upgraded connection's stream: closing it (the websocket ended) releases its transport."""
+
+    def __init__(
+        self,
+        inner: object,
+        transport: AsyncHTTPTransport,
+        network: object,
+        done: Callable[[], None],
+    ) -> None:
+        self._inner = inner
+        self._transport = transport
+        self._network = network
+        self._done: Callable[[], None] | None = done
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:  # type: ignore[attr-defined]
+            yield chunk
+
+    async def aclose(self) -> None:
+        # The upgraded socket left the connection pool: closing the pool would not close it.
+        for owner in (self._network, self._inner):
+            closer = getattr(owner, "aclose", None)
+            if closer is not None:
+                await closer()
+        await self._transport.aclose()
+        done, self._done = self._done, None
+        if done is not None:
+            done()
 
 
 class ConnectionDropped(Exception):
