@@ -8,16 +8,11 @@ listens on loopback: ``--host`` accepts ``127.0.0.1``, ``::1`` or ``localhost`` 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import urlsplit
 
 import typer
 from rich.text import Text
 
-from brokerlink.cli.installed import emulator_environment
 from brokerlink.cli.output import out_console, print_error
-from brokerlink.config import resolve_profile
-from brokerlink.errors import ConfigError
-from brokerlink.registry import AdapterRegistry
 
 if TYPE_CHECKING:
     from brokerlink.emulator.http import ServerHandle
@@ -44,27 +39,11 @@ def emulate(
 ) -> None:
     """Serve ADAPTER's emulator over HTTP on loopback until Ctrl-C."""
     # Imported here: the other commands should not pay for the emulator's start-up.
-    from brokerlink.emulator import EmulatorConfig, Engine
-    from brokerlink.emulator.http import Front, serve
+    from brokerlink.emulator.http import serve
+    from brokerlink.emulator.serving import servable_emulator
 
-    adapter_type = AdapterRegistry().get(adapter)
-    environment = emulator_environment(adapter_type)
-    if environment is None:
-        raise ConfigError(
-            f"{adapter_type.display_name} has no emulator environment",
-            key="adapter",
-            fix=f"environments of {adapter}: {', '.join(adapter_type.environments)}",
-        )
-    profile = resolve_profile(f"{adapter}:{environment.name}")
-    engine = Engine(EmulatorConfig() if seed is None else EmulatorConfig(seed=seed))
-    transport = adapter_type(environment, profile).emulator_transport(engine)
-    front = getattr(transport, "front", None)
-    if not isinstance(front, Front):
-        raise ConfigError(
-            f"{adapter_type.display_name}'s emulator runs in-process only and cannot be served",
-            key="adapter",
-            fix=f"use it with bl.connect('{adapter}:{environment.name}') instead",
-        )
+    emulator = servable_emulator(adapter, seed=seed)
+    front = emulator.front
     try:
         handle = serve(front, host=host, port=port)
     except ValueError as exc:  # serve() refuses any address that is not loopback
@@ -74,9 +53,9 @@ def emulate(
         raise typer.Exit(1) from None
     console = out_console()
     # Fronts serve the broker's paths as they are, so the API root keeps the base URL's path.
-    root = handle.url + urlsplit(environment.base_url).path.rstrip("/")
+    root = emulator.api_root(handle.url)
     console.print(
-        Text(f"{adapter_type.display_name} emulator listening on ").append(handle.url, "bold")
+        Text(f"{emulator.display_name} emulator listening on ").append(handle.url, "bold")
     )
     console.print(f"API root: {root}")
     console.print("press Ctrl-C to stop")

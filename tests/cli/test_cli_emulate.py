@@ -25,11 +25,17 @@ def test_a_non_loopback_host_is_refused(cli: Cli, host: str) -> None:
     assert "listening" not in result.output
 
 
-def test_an_adapter_without_an_emulator_is_a_config_error(cli: Cli) -> None:
-    result = cli("emulate", "tradier", "--port", "0")
+def test_an_adapter_without_an_emulator_is_a_config_error() -> None:
+    from brokerlink.emulator.serving import servable_emulator
+    from brokerlink.errors import ConfigError
+    from brokerlink.registry import AdapterRegistry
+    from tests.support.fake_adapter import FakeAdapter
 
-    assert result.exit_code == 2
-    assert result.output.startswith("error: adapter: Tradier has no emulator environment")
+    registry = AdapterRegistry(discover=list)
+    registry.register(FakeAdapter)
+    with pytest.raises(ConfigError, match="has no emulator environment") as caught:
+        servable_emulator(FakeAdapter.name, registry=registry)
+    assert caught.value.key == "adapter"
 
 
 def test_an_unknown_adapter_is_a_config_error(cli: Cli) -> None:
