@@ -7,7 +7,8 @@ Decimal('187.50')
 
 Everything the design names is importable from here: ``connect`` and ``connect_async``, the
 facades, models and builders, instruments, enums and their common members, errors, auth
-strategies and capabilities. Importing brokerlink has no side effects: adapters are found
+strategies (``StaticToken``, ``RefreshToken``, ``AuthorizationCode``; the rest of OAuth is in
+:mod:`brokerlink.oauth`) and capabilities. Importing brokerlink has no side effects: adapters are found
 through entry points only when a connection asks for one.
 """
 
@@ -90,6 +91,7 @@ from brokerlink.models import (
     QuoteEvent,
     StreamEvent,
 )
+from brokerlink.oauth import AuthorizationCode, RefreshToken
 from brokerlink.timeframes import Timeframe
 
 # The members users write most, as bare names: bl.BUY, bl.SELL, bl.CLOSE, bl.LIMIT, bl.GTC, ...
@@ -147,6 +149,7 @@ __all__ = [
     "AsyncBroker",
     "AuthError",
     "AuthStrategy",
+    "AuthorizationCode",
     "Balance",
     "Bar",
     "BarEvent",
@@ -194,6 +197,7 @@ __all__ = [
     "Quote",
     "QuoteEvent",
     "RateLimitedError",
+    "RefreshToken",
     "RejectedError",
     "ReplaceSupport",
     "ResponseFormatError",

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
         Quote,
         QuoteEvent,
     )
+    from brokerlink.oauth import OAuthSpec
     from brokerlink.runtime.operation import Operation
     from brokerlink.runtime.ratelimit import RateLimiter
     from brokerlink.timeframes import Timeframe
@@ -157,6 +158,14 @@ class Adapter(abc.ABC):
     def authenticate(self) -> Auth | None:
         """The auth flow for :attr:`profile` in :attr:`environment` (``None``: no auth needed)."""
 
+    def oauth_spec(self) -> OAuthSpec | None:
+        """The broker's OAuth server for :attr:`environment` (``None``: no OAuth login).
+
+        Declaring one lets :func:`~brokerlink.auth.bearer_from_environment` build a refreshing
+        strategy from a refresh token, and ``brokerlink login`` / ``logout`` work for the adapter.
+        """
+        return None
+
     def observe_response(self, response: Response, limiter: RateLimiter) -> None:  # noqa: B027
         """Feed the broker's rate-limit headers into ``limiter`` (default: nothing to read)."""
 
@@ -243,6 +252,20 @@ class Adapter(abc.ABC):
         raise self._unsupported("instrument details")
 
     # -- streams ------------------------------------------------------------------------------
+    async def bar_history(
+        self,
+        session: StreamSession,
+        instrument: Instrument,
+        timeframe: Timeframe,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+        limit: int | None,
+    ) -> list[Bar]:
+        """Bars oldest first, read over a stream: for brokers whose history exists only there
+        (``capabilities.history.over_stream``); the facades call it instead of :meth:`bars`."""
+        raise self._unsupported("bar history over a stream")
+
     def stream_quotes(
         self, session: StreamSession, instruments: Sequence[Instrument]
     ) -> AsyncIterator[QuoteEvent]:
@@ -295,7 +318,8 @@ class DeclaredAdapter(Adapter):
         return error_for_status(response, broker=self.name)
 
     def authenticate(self) -> Auth | None:
-        """A bearer token from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``."""
+        """A bearer token from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``, or a refreshing strategy
+        when a refresh token is available and :meth:`oauth_spec` declares the OAuth server."""
         from brokerlink.auth import bearer_from_environment
 
-        return bearer_from_environment(self.profile)
+        return bearer_from_environment(self.profile, spec=self.oauth_spec())

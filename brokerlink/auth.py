@@ -1,8 +1,10 @@
 """Auth strategies: httpx2 auth flows that both drivers run (the httpx auth-flow shape).
 
-This module holds the strategies that need no token endpoint. The OAuth strategies (refresh
-token, authorization code, single-flight refresh, token store) plug into the same
-:class:`AuthStrategy` base.
+This module holds the strategies that need no token endpoint. The OAuth strategies
+(:class:`~brokerlink.oauth.RefreshToken`, :class:`~brokerlink.oauth.AuthorizationCode`, with
+single-flight refresh and the token store) live in :mod:`brokerlink.oauth` on the same
+:class:`AuthStrategy` base; :func:`bearer_from_environment` picks whichever a profile's
+credentials call for.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from brokerlink._http import Auth, Request, Response
 
 if TYPE_CHECKING:
     from brokerlink.config import Profile
+    from brokerlink.oauth import OAuthSpec, TokenStore
 
 __all__ = ["AuthStrategy", "NoAuth", "StaticToken", "bearer_from_environment"]
 
@@ -55,15 +58,20 @@ class NoAuth(AuthStrategy):
 
 
 def bearer_from_environment(
-    profile: Profile, *, environ: Mapping[str, str] | None = None
-) -> StaticToken:
-    """A :class:`StaticToken` from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``, or a ``ConfigError``.
+    profile: Profile,
+    *,
+    environ: Mapping[str, str] | None = None,
+    spec: OAuthSpec | None = None,
+    store: TokenStore | None = None,
+) -> AuthStrategy:
+    """The auth strategy ``profile``'s credentials call for, or a ``ConfigError`` naming the
+    variable to set.
 
-    The simplest credential every broker accepts; the error names the variable to set.
+    ``BROKERLINK_<PROFILE>_ACCESS_TOKEN`` alone gives a :class:`StaticToken`; a refresh token and
+    client id (env vars or the token store of ``brokerlink login``) give a refreshing
+    :class:`~brokerlink.oauth.OAuthStrategy` when the adapter declares its OAuth ``spec``
+    (``Adapter.oauth_spec()``). See :func:`brokerlink.oauth.auth_from_profile`.
     """
-    from brokerlink.config import (
-        require_credential,
-    )  # config imports nothing from here; keep it lazy anyway
+    from brokerlink.oauth import auth_from_profile  # the oauth package builds on this module
 
-    token = require_credential(profile, "access_token", environ=environ)
-    return StaticToken(token)
+    return auth_from_profile(profile, spec, store=store, environ=environ)

@@ -85,6 +85,9 @@ class HistoryLimits:
     max_bars_per_request: int | None = None
     earliest: date | None = None
     intraday_days_back: int | None = None
+    # Brokers whose only history is a stream (tastytrade's DxLink candles): the facades call the
+    # adapter's ``bar_history`` coroutine instead of running a ``bars`` operation.
+    over_stream: bool = False
 
 
 @attrs.frozen(kw_only=True)

@@ -17,11 +17,14 @@ from typer.core import TyperGroup
 from brokerlink._version import __version__
 from brokerlink.cli import (
     account_cmds,
+    cassettes_cmd,
     config_cmds,
     demo,
     emulate_cmd,
+    login_cmd,
     market_cmds,
     trading_cmds,
+    watchlist_cmd,
 )
 from brokerlink.cli.options import Settings
 from brokerlink.cli.output import err_console, print_error
@@ -101,8 +104,18 @@ def _root(
     ctx.obj = settings
 
 
-for _module in (config_cmds, account_cmds, market_cmds, trading_cmds, emulate_cmd, demo):
+for _module in (
+    config_cmds,
+    account_cmds,
+    market_cmds,
+    trading_cmds,
+    emulate_cmd,
+    demo,
+    cassettes_cmd,
+):
     _module.register(app)
+login_cmd.register(app)
+watchlist_cmd.register(app)
 
 
 def main() -> None:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from brokerlink.config.profiles import Profile
 from brokerlink.errors import ConfigError
+
+if TYPE_CHECKING:
+    from brokerlink.oauth.store import TokenStore
 
 __all__ = [
     "CREDENTIAL_FIELDS",
@@ -76,13 +79,25 @@ def require_credential(
 
 
 def credential_status(
-    profile: Profile, environ: Mapping[str, str] | None = None
+    profile: Profile,
+    environ: Mapping[str, str] | None = None,
+    *,
+    store: TokenStore | None = None,
 ) -> dict[str, bool]:
     """Which credentials are set for ``profile``: ``{"access_token": True, ...}``, never values.
 
-    For ``brokerlink profiles``, which shows each as set or missing.
+    For ``brokerlink profiles``, which shows each as set or missing. With a token ``store``
+    (``brokerlink.oauth.default_token_store()``), what ``brokerlink login`` stored counts too.
     """
-    return {
+    status: dict[str, bool] = {
         field: credential(profile, field, environ=environ) is not None
         for field in CREDENTIAL_FIELDS
     }
+    stored = store.load(profile.name) if store is not None else None
+    if stored is not None:
+        status["access_token"] |= stored.tokens.access_token is not None
+        status["refresh_token"] |= stored.tokens.refresh_token is not None
+        if stored.client is not None:
+            status["client_id"] = True
+            status["client_secret"] |= stored.client.client_secret is not None
+    return status
