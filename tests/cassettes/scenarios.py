@@ -1,0 +1,142 @@
+"""Broker-neutral cassette scenarios: the same calls and checks for every adapter.
+
+Each scenario takes a connected sync broker (replaying or recording a cassette) and asserts what
+any broker must answer. Dates are fixed and client ids explicit, so a recording is reproducible
+and a replay sends exactly the recorded requests. A scenario a broker does not support must be
+refused before any request (``NotSupportedError``), which the scenario asserts instead.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+import brokerlink as bl
+from brokerlink.broker.sync import Broker
+from brokerlink.capabilities import Feature
+
+# The emulator's market opens its first session at 2025-01-06 14:30 UTC; history lies before.
+DAILY_FROM = datetime(2024, 11, 1, tzinfo=UTC)
+DAILY_TO = datetime(2025, 1, 3, 21, 0, tzinfo=UTC)
+INTRADAY_FROM = datetime(2025, 1, 3, 14, 30, tzinfo=UTC)
+INTRADAY_TO = datetime(2025, 1, 3, 16, 30, tzinfo=UTC)
+
+
+def account_overview(broker: Broker) -> None:
+    accounts = broker.accounts()
+    assert len(accounts) >= 1
+    balance = broker.balances()
+    assert balance.cash > 0
+    assert balance.buying_power >= balance.cash
+    assert broker.positions() == []
+    assert broker.orders() == []
+
+
+def market_data(broker: Broker) -> None:
+    quotes = broker.quotes(["AAPL", "SPY"])
+    assert set(quotes) == {"AAPL", "SPY"}
+    for quote in quotes.values():
+        assert quote.bid is not None
+        assert quote.ask is not None
+        assert quote.bid <= quote.ask
+    daily = broker.bars("SPY", "1d", start=DAILY_FROM, end=DAILY_TO)
+    assert len(daily) >= 40
+    assert [b.time for b in daily] == sorted({b.time for b in daily})
+    assert all(b.time.hour == 0 for b in daily)
+    intraday = broker.bars("SPY", "5min", start=INTRADAY_FROM, end=INTRADAY_TO)
+    assert 20 <= len(intraday) <= 25
+    assert intraday[0].time >= INTRADAY_FROM
+    assert all(b.low <= b.open <= b.high and b.low <= b.close <= b.high for b in intraday)
+
+
+def option_chain(broker: Broker) -> None:
+    chain = broker.option_chain("SPY")
+    assert chain.expirations
+    first = chain.expirations[0]
+    assert first.strikes
+    contract = first.strikes[0].call
+    assert contract is not None
+    assert str(contract).startswith("SPY")
+
+
+def market_order_fills(broker: Broker) -> None:
+    order = broker.place(bl.NewOrder.market("SPY", bl.BUY, 2, client_id="casmkt1"))
+    final = broker.order(order.id)
+    assert final.status is bl.OrderStatus.FILLED
+    assert final.filled_quantity == 2
+    assert final.average_fill_price is not None
+    [position] = broker.positions()
+    assert str(position.instrument) == "SPY"
+    assert position.quantity == 2
+
+
+def limit_replace_cancel(broker: Broker) -> None:
+    order = broker.place(bl.NewOrder.limit("AAPL", bl.BUY, 3, "100.00", client_id="caslmt1"))
+    assert order.status in (bl.OrderStatus.OPEN, bl.OrderStatus.PENDING)
+    replaced = broker.replace(order.id, limit_price=Decimal("101.00"))
+    assert replaced.limit_price == Decimal("101.00")
+    cancelled = broker.cancel(replaced.id)
+    assert cancelled.status in (bl.OrderStatus.CANCELED, bl.OrderStatus.CANCEL_PENDING)
+    assert broker.order(replaced.id).status in (
+        bl.OrderStatus.CANCELED,
+        bl.OrderStatus.CANCEL_PENDING,
+    )
+
+
+def stop_orders(broker: Broker) -> None:
+    stop = broker.place(bl.NewOrder.stop("AAPL", bl.BUY, 1, "400.00", client_id="casstp1"))
+    stop_limit = broker.place(
+        bl.NewOrder.stop_limit("AAPL", bl.BUY, 1, "400.00", "401.00", client_id="casstl1")
+    )
+    working = {o.id for o in broker.orders()}
+    assert {stop.id, stop_limit.id} <= working
+    for order in (stop, stop_limit):
+        broker.cancel(order.id)
+
+
+def trailing_stop(broker: Broker) -> None:
+    broker.place(bl.NewOrder.market("SPY", bl.BUY, 1, client_id="castrl0"))
+    order = bl.NewOrder.trailing_stop("SPY", bl.SELL, 1, trail_amount="5.00", client_id="castrl1")
+    if bl.OrderType.TRAILING_STOP not in broker.capabilities.order_types:
+        with pytest.raises(bl.NotSupportedError):
+            broker.place(order)
+        return
+    placed = broker.place(order)
+    assert placed.type is bl.OrderType.TRAILING_STOP
+    broker.cancel(placed.id)
+
+
+def bracket_group(broker: Broker) -> None:
+    entry = bl.NewOrder.market("SPY", bl.BUY, 1, client_id="casbrk1")
+    group = bl.OrderGroup.bracket(entry, take_profit="900.00", stop_loss="100.00")
+    orders = broker.place(group)
+    assert len(orders) == 3
+    assert orders[0].status is bl.OrderStatus.FILLED or broker.order(orders[0].id).status in (
+        bl.OrderStatus.FILLED,
+        bl.OrderStatus.OPEN,
+    )
+
+
+def vertical_spread(broker: Broker) -> None:
+    if Feature.PLACE not in broker.capabilities.features:
+        pytest.fail("every adapter places orders")
+    chain = broker.option_chain("SPY")
+    expiration = chain.expirations[0]
+    strikes = [s for s in expiration.strikes if s.call is not None]
+    lower, upper = strikes[len(strikes) // 2], strikes[len(strikes) // 2 + 1]
+    assert lower.call is not None
+    assert upper.call is not None
+    spread = bl.NewOrder.multi_leg(
+        [
+            bl.Leg.buy(lower.call, 1, effect=bl.OPEN),
+            bl.Leg.sell(upper.call, 1, effect=bl.OPEN),
+        ],
+        bl.OrderType.LIMIT,
+        limit_price="0.05",
+        client_id="casvert1",
+    )
+    placed = broker.place(spread)
+    assert len(placed.legs) == 2
+    broker.cancel(placed.id)
