@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 from brokerlink._http import AsyncClient
 from brokerlink.adapter import StreamSession
 from brokerlink.broker.core import AccountRef, BrokerCore, as_instruments
+from brokerlink.broker.extensions import AsyncExtension, make_extension
 from brokerlink.broker.session import Connection
 from brokerlink.capabilities import Capabilities, StreamKind
 from brokerlink.enums import TimeInForce
@@ -184,6 +185,16 @@ class AsyncBroker:
         limit: int | None = None,
     ) -> list[Bar]:
         """Bars oldest first; long ranges are paged and chunked for you."""
+        if self.capabilities.history.over_stream:
+            query = self._core.bar_query(symbol, timeframe, start, end, limit)
+            return await self._connection.adapter.bar_history(
+                self._session(),
+                query.instrument,
+                query.timeframe,
+                start=query.start,
+                end=query.end,
+                limit=query.limit,
+            )
         return await self._run(self._core.bars(symbol, timeframe, start, end, limit))
 
     async def option_chain(
@@ -195,6 +206,10 @@ class AsyncBroker:
     async def instrument(self, symbol: InstrumentLike) -> Instrument:
         """``symbol`` as an instrument with details (tick size, multiplier, tradable, ...)."""
         return await self._run(self._core.instrument(symbol))
+
+    def extension(self, name: str) -> AsyncExtension:
+        """The broker-specific extension ``name``; its methods are awaitables."""
+        return AsyncExtension(make_extension(self._connection.adapter, self._core, name), self._run)
 
     def _session(self) -> StreamSession:
         return StreamSession(client=self._client, auth=self._connection.auth)
@@ -229,8 +244,16 @@ class AsyncBroker:
         self, account: AccountRef, open_stream: _AccountStream[T]
     ) -> AsyncIterator[T]:
         account_id = await self._run(self._core.account_id(account))
-        async for event in open_stream(self._session(), account_id):
-            yield event
+        events = open_stream(self._session(), account_id)
+        try:
+            async for event in events:
+                yield event
+        finally:
+            # Close the adapter's stream here, in the consumer's task: left to the garbage
+            # collector, a websocket inside it would be closed from another task.
+            closer = getattr(events, "aclose", None)
+            if closer is not None:
+                await closer()
 
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from brokerlink import errors
 from brokerlink.adapter import Adapter, OrderChanges
@@ -39,7 +39,7 @@ from brokerlink.timeutil import ensure_utc
 if TYPE_CHECKING:
     from brokerlink.runtime.operation import Operation
 
-__all__ = ["AccountRef", "BrokerCore"]
+__all__ = ["AccountRef", "BarQuery", "BrokerCore"]
 
 AccountRef = str | Account | None
 """An account id, an :class:`Account`, or ``None`` for the profile's default (or only) account."""
@@ -252,6 +252,26 @@ class BrokerCore:
         limit: int | None,
     ) -> Operation[list[Bar]]:
         """See :meth:`brokerlink.Broker.bars`."""
+        query = self.bar_query(symbol, timeframe, start, end, limit)
+        return (
+            yield from self.adapter.bars(
+                query.instrument,
+                query.timeframe,
+                start=query.start,
+                end=query.end,
+                limit=query.limit,
+            )
+        )
+
+    def bar_query(
+        self,
+        symbol: InstrumentLike,
+        timeframe: Timeframe | str,
+        start: datetime | None,
+        end: datetime | None,
+        limit: int | None,
+    ) -> BarQuery:
+        """The checked arguments of a ``bars`` call (also for history read over a stream)."""
         frame = Timeframe.parse(timeframe)
         self.capabilities.require_timeframe(str(frame))
         start_utc = ensure_utc(start, field="start") if start is not None else None
@@ -262,11 +282,7 @@ class BrokerCore:
             )
         if limit is not None and limit < 1:
             raise ValueError(f"limit must be a positive number of bars, not {limit}")
-        return (
-            yield from self.adapter.bars(
-                instrument(symbol), frame, start=start_utc, end=end_utc, limit=limit
-            )
-        )
+        return BarQuery(instrument(symbol), frame, start_utc, end_utc, limit)
 
     def option_chain(
         self, underlying: InstrumentLike, expiration: date | None
@@ -279,6 +295,16 @@ class BrokerCore:
         """See :meth:`brokerlink.Broker.instrument`."""
         self.capabilities.require(Feature.INSTRUMENT)
         return (yield from self.adapter.instrument(instrument(symbol)))
+
+
+class BarQuery(NamedTuple):
+    """The checked arguments of a ``bars`` call."""
+
+    instrument: Instrument
+    timeframe: Timeframe
+    start: datetime | None
+    end: datetime | None
+    limit: int | None
 
 
 def as_instruments(symbols: Iterable[InstrumentLike] | InstrumentLike) -> list[Instrument]:

@@ -8,17 +8,19 @@ stream code exists once.
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, TypeVar
 
+import anyio
 import anyio.from_thread
 
 __all__ = ["StreamPortal"]
 
 T = TypeVar("T")
 
-_DONE = object()
+_CLOSE_TIMEOUT = 10.0  # seconds to wait for a stream to close after the caller stops
 
 
 class StreamPortal:
@@ -42,33 +44,29 @@ class StreamPortal:
         return self._ensure().call(func, *args)
 
     def iterate(self, make: Callable[[], AsyncIterator[T]]) -> Iterator[T]:
-        """Iterate, from this thread, the async iterator ``make()`` creates on the portal's loop."""
+        """Iterate, from this thread, the async iterator ``make()`` creates on the portal's loop.
+
+        The iterator lives in **one** task on the loop from its first step to its close (a
+        websocket's task group must be left by the task that entered it); that task fetches one
+        item each time the caller asks for one, and hands it over through a queue.
+        """
         portal = self._ensure()
-
-        async def start() -> AsyncIterator[T]:
-            return make()
-
-        source: AsyncIterator[T] = portal.call(start)
-
-        async def step() -> object:
-            try:
-                return await anext(source)
-            except StopAsyncIteration:
-                return _DONE
-
-        async def finish() -> None:
-            closer = getattr(source, "aclose", None)
-            if closer is not None:
-                await closer()
-
+        pump = _Pump(make)
+        future = portal.start_task_soon(pump.run)
         try:
             while True:
-                item = portal.call(step)
-                if item is _DONE:
+                portal.call(pump.ask)
+                kind, value = pump.handoff.get()
+                if kind == "done":
                     return
-                yield item  # type: ignore[misc]
+                if kind == "error":
+                    raise value
+                yield value
         finally:
-            portal.call(finish)
+            if not future.done():
+                future.cancel()
+            with contextlib.suppress(BaseException):  # cancelled, or already reported
+                future.result(timeout=_CLOSE_TIMEOUT)
 
     def close(self) -> None:
         """Stop the helper thread's loop (idempotent)."""
@@ -76,3 +74,43 @@ class StreamPortal:
             stack, self._stack, self._portal = self._stack, None, None
         if stack is not None:
             stack.close()
+
+
+class _Pump:
+    """Runs one async iterator in one task, an item at a time, for :meth:`StreamPortal.iterate`."""
+
+    def __init__(self, make: Callable[[], AsyncIterator[Any]]) -> None:
+        self.make = make
+        self.handoff: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.pending = 0
+        self.wanted: anyio.Event | None = None
+
+    def ask(self) -> None:
+        """The caller wants one more item (runs on the loop, through ``portal.call``)."""
+        self.pending += 1
+        if self.wanted is not None:
+            self.wanted.set()
+
+    async def run(self) -> None:
+        source = self.make()
+        try:
+            while True:
+                while self.pending == 0:
+                    self.wanted = anyio.Event()
+                    await self.wanted.wait()
+                self.pending -= 1
+                try:
+                    item = await anext(source)
+                except StopAsyncIteration:
+                    self.handoff.put(("done", None))
+                    return
+                except Exception as exc:  # the stream's own error: the caller raises it
+                    self.handoff.put(("error", exc))
+                    return
+                self.handoff.put(("item", item))
+        finally:
+            closer = getattr(source, "aclose", None)
+            if closer is not None:
+                # Shielded: the caller's cancellation must not cut the stream's cleanup short.
+                with anyio.CancelScope(shield=True):
+                    await closer()

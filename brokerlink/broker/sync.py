@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from brokerlink._http import AsyncClient, Client
 from brokerlink.adapter import StreamSession
-from brokerlink.broker.core import AccountRef, BrokerCore, as_instruments
+from brokerlink.broker.core import AccountRef, BarQuery, BrokerCore, as_instruments
+from brokerlink.broker.extensions import SyncExtension, make_extension
 from brokerlink.broker.session import Connection
 from brokerlink.broker.streams import StreamPortal
 from brokerlink.capabilities import Capabilities, StreamKind
@@ -195,7 +196,34 @@ class Broker:
         limit: int | None = None,
     ) -> list[Bar]:
         """Bars oldest first; long ranges are paged and chunked for you."""
+        if self.capabilities.history.over_stream:
+            return self._bars_over_stream(
+                self._core.bar_query(symbol, timeframe, start, end, limit)
+            )
         return self._run(self._core.bars(symbol, timeframe, start, end, limit))
+
+    def _bars_over_stream(self, query: BarQuery) -> list[Bar]:
+        """History that only a stream serves, read on the portal's loop with its own client."""
+        connection = self._connection
+
+        async def fetch() -> list[Bar]:
+            async with AsyncClient(
+                transport=connection.transport,  # type: ignore[arg-type]
+                timeout=connection.timeout,
+                headers=connection.headers,
+            ) as client:
+                session = StreamSession(client=client, auth=connection.auth)
+                return await connection.adapter.bar_history(
+                    session,
+                    query.instrument,
+                    query.timeframe,
+                    start=query.start,
+                    end=query.end,
+                    limit=query.limit,
+                )
+
+        bars: list[Bar] = self._portal.call(fetch)
+        return bars
 
     def option_chain(
         self, underlying: InstrumentLike, expiration: date | None = None
@@ -206,6 +234,11 @@ class Broker:
     def instrument(self, symbol: InstrumentLike) -> Instrument:
         """``symbol`` as an instrument with details (tick size, multiplier, tradable, ...)."""
         return self._run(self._core.instrument(symbol))
+
+    # -- extensions -----------------------------------------------------------------------------
+    def extension(self, name: str) -> SyncExtension:
+        """The broker-specific extension ``name`` (``broker.extension("tradier").clock()``)."""
+        return SyncExtension(make_extension(self._connection.adapter, self._core, name), self._run)
 
     # -- streams --------------------------------------------------------------------------------
     def _iterate(self, open_stream: Callable[[StreamSession], AsyncIterator[T]]) -> Iterator[T]:

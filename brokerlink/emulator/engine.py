@@ -172,6 +172,35 @@ class Engine(TradingMixin):
             holdings = sorted(account.holdings.values(), key=lambda h: str(h.instrument))
             return [self._position_model(account, h) for h in holdings]
 
+    def reset_accounts(self) -> None:
+        """Start every account over from its configuration (a broker sandbox's daily reset).
+
+        Working orders are cancelled (their events are logged), then every order, group and
+        position is forgotten and each account gets its configured cash and positions back.
+        """
+        from brokerlink.emulator.groups import GroupBook
+        from brokerlink.emulator.ledger import AccountState, Holding
+        from brokerlink.enums import OrderStatus
+
+        with self._lock:
+            now = self._now()
+            for order in list(self._orders.values()):
+                if order.is_open:
+                    self._finish(order, OrderStatus.CANCELED, now, reason="sandbox reset")
+            self._orders.clear()
+            self._groups = GroupBook()
+            for spec in self.config.accounts:
+                account = AccountState(id=spec.id, type=spec.type, cash=spec.cash)
+                for pos in spec.positions:
+                    inst = self._resolve(pos.symbol, listed=False)
+                    account.holdings[inst] = Holding(
+                        instrument=inst,
+                        quantity=pos.quantity,
+                        average_price=pos.average_price,
+                        opened_at=now,
+                    )
+                self._accounts[spec.id] = account
+
     # -- events -------------------------------------------------------------------------------
 
     def events_since(

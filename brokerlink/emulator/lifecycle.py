@@ -95,7 +95,7 @@ class LifecycleMixin(EngineState, abc.ABC):
         """Make an accepted (or released) order work: OPEN now, and trade if it can."""
         order.held = False
         order.status = OrderStatus.OPEN
-        order.active_from = at
+        order.active_from = at + self.personality.fill_delay
         order.updated_at = at
         order.deadline = self._deadline(order, at)
         self._emit_order(order, at)
@@ -104,8 +104,10 @@ class LifecycleMixin(EngineState, abc.ABC):
     def _try_now(self, order: OrderState, at: datetime) -> None:
         """Trade against the current quote when the session allows; IOC/FOK end here."""
         tif = order.time_in_force
-        immediate = tif not in (TimeInForce.OPG, TimeInForce.CLS) and self._may_trade(
-            order, floor_minute(at)
+        immediate = (
+            tif not in (TimeInForce.OPG, TimeInForce.CLS)
+            and order.active_from <= at
+            and self._may_trade(order, floor_minute(at))
         )
         if immediate and order.can_fill:
             execution = self.matcher.immediate(order, at)

@@ -6,6 +6,8 @@ are known to differ. A front builds one ``Personality`` and hands it to the engi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import attrs
 
 from brokerlink.enums import AssetClass, OrderType
@@ -49,3 +51,4 @@ class Personality:
     reject_market_orders_outside_regular_hours: bool = True
     extended_hours_order_types: frozenset[OrderType] = frozenset({OrderType.LIMIT})
     record_rejections: bool = True
+    fill_delay: timedelta = timedelta(0)

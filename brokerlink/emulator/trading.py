@@ -123,8 +123,12 @@ class TradingMixin(PlacementMixin, LifecycleMixin):
         limit_price: DecimalLike | None = None,
         stop_price: DecimalLike | None = None,
         time_in_force: TimeInForce | str | None = None,
+        trail_amount: DecimalLike | None = None,
+        trail_percent: DecimalLike | None = None,
     ) -> Order:
         """Change a working order. ``quantity`` is the new total (filled units included).
+
+        ``trail_amount`` or ``trail_percent`` (one of them) re-sets a trailing stop's distance.
 
         The old order becomes REPLACED and a new order (new id, same client id) carries the
         changes, unless the personality's ``replace_keeps_id`` modifies it in place.
@@ -142,7 +146,12 @@ class TradingMixin(PlacementMixin, LifecycleMixin):
             limit = optional_decimal(limit_price, field="limit_price")
             stop = optional_decimal(stop_price, field="stop_price")
             tif = _time_in_force(time_in_force)
-            if total is None and limit is None and stop is None and tif is None:
+            trail = (
+                optional_decimal(trail_amount, field="trail_amount"),
+                optional_decimal(trail_percent, field="trail_percent"),
+            )
+            trailing = trail != (None, None)
+            if total is None and limit is None and stop is None and tif is None and not trailing:
                 raise self._invalid("replace needs at least one change", None)
             total = order.quantity if total is None else total
             if total <= order.filled:
@@ -163,6 +172,8 @@ class TradingMixin(PlacementMixin, LifecycleMixin):
                 changes["stop_price"] = stop
             if tif is not None:
                 changes["time_in_force"] = tif
+            if trailing:
+                changes["trail_amount"], changes["trail_percent"] = trail
             request = order.request.evolve(**changes)
             candidate = self._build(account, request, held=order.held)
             for new_leg, old_leg in zip(candidate.legs, order.legs, strict=True):
@@ -296,6 +307,7 @@ class TradingMixin(PlacementMixin, LifecycleMixin):
         order.limit_price = candidate.limit_price
         order.stop_price = candidate.stop_price if order.water_mark is None else order.stop_price
         order.time_in_force = candidate.time_in_force
+        order.trail_amount, order.trail_percent = candidate.trail_amount, candidate.trail_percent
         order.reserve = candidate.reserve
         order.updated_at = now
         if tif_changed and not order.held:

@@ -10,7 +10,7 @@ import asyncio
 import time
 from typing import TypeVar
 
-from brokerlink._http import AsyncClient, Auth, Client, HTTPError, Response
+from brokerlink._http import AsyncClient, Auth, Client, HTTPError, Request, Response
 from brokerlink.runtime.operation import Operation
 from brokerlink.runtime.steps import RunContext, Sleep, run_steps
 
@@ -33,6 +33,7 @@ def run_sync(operation: Operation[T], client: Client, context: RunContext, auth:
         if isinstance(step, Sleep):
             time.sleep(step.seconds)
             continue
+        _with_client_headers(step.request, client)
         try:
             reply = client.send(step.request, auth=auth) if auth else client.send(step.request)
         except HTTPError as exc:
@@ -55,9 +56,22 @@ async def run_async(
         if isinstance(step, Sleep):
             await asyncio.sleep(step.seconds)
             continue
+        _with_client_headers(step.request, client)
         try:
             reply = await (
                 client.send(step.request, auth=auth) if auth else client.send(step.request)
             )
         except HTTPError as exc:
             failure = exc
+
+
+def _with_client_headers(request: Request, client: Client | AsyncClient) -> None:
+    """Give ``request`` the client's default headers it lacks (``User-Agent``, ``Accept``).
+
+    ``client.send`` does not merge them (only ``client.build_request`` does), and operations
+    build their requests without a client; tastytrade refuses a call without a
+    ``product/version`` User-Agent.
+    """
+    for name, value in client.headers.items():
+        if name not in request.headers:
+            request.headers[name] = value

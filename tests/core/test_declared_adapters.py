@@ -9,7 +9,22 @@ import brokerlink as bl
 from brokerlink import _http
 
 
-@pytest.mark.parametrize("selector", ["tradestation:sim", "tradier:sandbox", "tastytrade:sandbox"])
+def _declared_selectors() -> list[str]:
+    """``<adapter>:<first non-emulator environment>`` of every still declared-only adapter."""
+    from brokerlink.adapter import DeclaredAdapter
+    from brokerlink.registry import AdapterRegistry
+
+    registry = AdapterRegistry()
+    found = []
+    for name in registry.names():
+        kind = registry.get(name)
+        if issubclass(kind, DeclaredAdapter):
+            env = next(e for e, spec in kind.environments.items() if not spec.is_emulator)
+            found.append(f"{name}:{env}")
+    return found
+
+
+@pytest.mark.parametrize("selector", _declared_selectors())
 def test_every_call_is_refused_before_any_request(
     selector: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -48,13 +63,16 @@ def test_the_declared_environments_match_the_broker_notes() -> None:
         "tradestation": {
             "live": "https://api.tradestation.com/v3",
             "sim": "https://sim-api.tradestation.com/v3",
+            "emulator": "http://tradestation.emulator/v3",
         },
         "tradier": {
             "live": "https://api.tradier.com/v1",
             "sandbox": "https://sandbox.tradier.com/v1",
+            "emulator": "http://tradier.emulator/v1",
         },
         "tastytrade": {
             "live": "https://api.tastyworks.com",
             "sandbox": "https://api.cert.tastyworks.com",
+            "emulator": "http://tastytrade.emulator",
         },
     }
