@@ -99,17 +99,24 @@ class Scrubber:
         """A request or response body: secrets blanked (JSON or form), then :meth:`text`."""
         if not data:
             return data
-        stripped = data.lstrip()
-        if stripped[:1] in (b"{", b"["):
+        stripped = data.strip()
+        if stripped[:1] in (b"{", b"[") and self._mentions_secret(stripped):
             try:
-                parsed = orjson.loads(data)
+                parsed = orjson.loads(stripped)
             except orjson.JSONDecodeError:
                 pass
             else:
-                data = orjson.dumps(self._json(parsed))
+                # Re-encoded only when a secret is in it; the framing around it is kept, so an
+                # NDJSON frame keeps its newline.
+                head = data[: len(data) - len(data.lstrip())]
+                tail = data[len(data.rstrip()) :]
+                data = head + orjson.dumps(self._json(parsed)) + tail
         elif b"=" in data and b"\n" not in data:
             data = self._form(data)
         return self.text(data)
+
+    def _mentions_secret(self, data: bytes) -> bool:
+        return any(f'"{key}"'.encode() in data for key in self.secret_keys)
 
     def _json(self, value: Any) -> Any:
         if isinstance(value, dict):
