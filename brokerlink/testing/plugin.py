@@ -11,18 +11,19 @@ records it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from brokerlink.testing.cassettes import missing_cassette_message, vcr_config
-from brokerlink.testing.recording import cassette_path, replay_broker
+from brokerlink.testing.recording import TranscriptSession, cassette_path, replay_broker
 from brokerlink.testing.scrub import Scrubber
 
 if TYPE_CHECKING:
     from brokerlink.broker.sync import Broker
 
-__all__ = ["broker_cassette", "pytest_configure", "vcr_config_fixture"]
+__all__ = ["broker_cassette", "pytest_configure", "stream_transcript", "vcr_config_fixture"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,14 +39,40 @@ def vcr_config_fixture() -> dict[str, Any]:
     return vcr_config(Scrubber())
 
 
-@pytest.fixture
-def broker_cassette(request: pytest.FixtureRequest) -> Iterator[Broker]:
-    """A broker replaying (or recording) this test's cassette on the marked adapter's emulator."""
+def _adapter(request: pytest.FixtureRequest, fixture: str) -> str:
     marker = request.node.get_closest_marker("brokerlink_adapter")
     if marker is None or not marker.args:
         raise pytest.UsageError(
-            "broker_cassette needs @pytest.mark.brokerlink_adapter('<adapter>') on the test"
+            f"{fixture} needs @pytest.mark.brokerlink_adapter('<adapter>') on the test"
         )
+    return str(marker.args[0])
+
+
+@pytest.fixture
+def stream_transcript(request: pytest.FixtureRequest) -> Iterator[TranscriptSession]:
+    """This test's stream transcript (``<cassette dir>/<test>.stream.jsonl``): recorded on the
+    marked adapter's in-process emulator with ``--record-mode`` other than ``none``, replayed
+    otherwise; a replay the transcript could not answer fails the test."""
+    adapter = _adapter(request, "stream_transcript")
+    record = str(request.config.getoption("--record-mode", default="none")) != "none"
+    directory = request.getfixturevalue("vcr_cassette_dir")
+    name = request.getfixturevalue("default_cassette_name")
+    path = Path(directory) / f"{name}.stream.jsonl"
+    if not record and not path.exists():
+        pytest.fail(missing_cassette_message(path, request.node.nodeid), pytrace=False)
+    session = TranscriptSession(adapter, path, record=record)
+    yield session
+    mismatches = session.finish()
+    if mismatches:
+        pytest.fail(
+            "the replay asked for what the transcript does not hold:\n" + "\n".join(mismatches)
+        )
+
+
+@pytest.fixture
+def broker_cassette(request: pytest.FixtureRequest) -> Iterator[Broker]:
+    """A broker replaying (or recording) this test's cassette on the marked adapter's emulator."""
+    adapter = _adapter(request, "broker_cassette")
     record_mode = str(request.getfixturevalue("record_mode"))
     record = record_mode != "none"
     directory = request.getfixturevalue("vcr_cassette_dir")
@@ -53,5 +80,5 @@ def broker_cassette(request: pytest.FixtureRequest) -> Iterator[Broker]:
     path = cassette_path(directory, name)
     if not record and not path.exists():
         pytest.fail(missing_cassette_message(path, request.node.nodeid), pytrace=False)
-    with replay_broker(str(marker.args[0]), record=record) as broker:
+    with replay_broker(adapter, record=record) as broker:
         yield broker

@@ -17,9 +17,16 @@ from typing import TYPE_CHECKING
 from brokerlink.testing.scrub import RECORDING_ORIGIN
 
 if TYPE_CHECKING:
+    from brokerlink.broker.async_ import AsyncBroker
     from brokerlink.broker.sync import Broker
 
-__all__ = ["CASSETTE_TOKEN", "cassette_path", "emulator_api_root", "replay_broker"]
+__all__ = [
+    "CASSETTE_TOKEN",
+    "TranscriptSession",
+    "cassette_path",
+    "emulator_api_root",
+    "replay_broker",
+]
 
 CASSETTE_TOKEN = "cassette-fake-token"
 """The bearer token recordings against emulators are made with (scrubbed anyway)."""
@@ -56,3 +63,61 @@ def replay_broker(adapter: str, *, record: bool, seed: int | None = None) -> Ite
         ) as broker,
     ):
         yield broker
+
+
+class TranscriptSession:
+    """One stream-transcript test: records at the emulator front, or replays the transcript.
+
+    Recording runs ``adapter``'s in-process emulator behind a
+    :class:`~brokerlink.testing.transcripts.RecordingFront` and writes ``path`` when the test ends;
+    replaying serves ``path`` with a :class:`~brokerlink.testing.transcripts.ReplayFront` and fails
+    the test if the client asked for anything the transcript does not hold.
+    """
+
+    def __init__(self, adapter: str, path: Path, *, record: bool, timing: bool = False) -> None:
+        from brokerlink.emulator.http import EmulatorTransport
+        from brokerlink.emulator.serving import servable_emulator
+        from brokerlink.testing.transcripts import RecordingFront, ReplayFront
+
+        self.adapter = adapter
+        self.path = path
+        self.record = record
+        self._recorder: RecordingFront | None = None
+        self._replay: ReplayFront | None = None
+        if record:
+            emulator = servable_emulator(adapter)
+            self._recorder = RecordingFront(emulator.front)
+            self.engine = emulator.engine
+            self.transport = EmulatorTransport(self._recorder, emulator.engine)
+        else:
+            self._replay = ReplayFront(path, timing=timing)
+            self.engine = self._replay.engine
+            self.transport = EmulatorTransport(self._replay, self._replay.engine)
+
+    def connect(self) -> Broker:
+        """A sync broker over the session's transport."""
+        import brokerlink as bl
+
+        return bl.connect(
+            f"{self.adapter}:emulator",
+            auth=bl.StaticToken(CASSETTE_TOKEN),
+            transport=self.transport,
+        )
+
+    def connect_async(self) -> AsyncBroker:
+        """An async broker over the session's transport."""
+        import brokerlink as bl
+
+        return bl.connect_async(
+            f"{self.adapter}:emulator",
+            auth=bl.StaticToken(CASSETTE_TOKEN),
+            transport=self.transport,
+        )
+
+    def finish(self) -> list[str]:
+        """Save the recording, or return what the replay could not answer."""
+        if self._recorder is not None:
+            self._recorder.save(self.path)
+            return []
+        assert self._replay is not None
+        return list(self._replay.mismatches)

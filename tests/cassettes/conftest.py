@@ -15,5 +15,7 @@ CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 
 @pytest.fixture(scope="module")
 def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
-    adapter = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    adapter = (
+        request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_").removesuffix("_streams")
+    )
     return str(CASSETTES / adapter)
