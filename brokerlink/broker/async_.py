@@ -54,6 +54,7 @@ class AsyncBroker:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._core: BrokerCore = connection.core()
+        self._core.auth = connection.auth  # for the scope checks before each call
         self._context = connection.context(self._core.capabilities)
         self._client = AsyncClient(
             transport=connection.transport,  # type: ignore[arg-type]
@@ -219,6 +220,7 @@ class AsyncBroker:
     ) -> AsyncIterator[QuoteEvent]:
         """Quote events as they arrive."""
         self.capabilities.require_stream(StreamKind.QUOTES)
+        self._core.require_scopes(StreamKind.QUOTES)
         return self._connection.adapter.stream_quotes(self._session(), as_instruments(symbols))
 
     def stream_bars(
@@ -226,6 +228,7 @@ class AsyncBroker:
     ) -> AsyncIterator[BarEvent]:
         """Bar events (``complete`` marks a closed bar)."""
         self.capabilities.require_stream(StreamKind.BARS)
+        self._core.require_scopes(StreamKind.BARS)
         return self._connection.adapter.stream_bars(
             self._session(), instrument(symbol), Timeframe.parse(timeframe)
         )
@@ -233,11 +236,13 @@ class AsyncBroker:
     def stream_orders(self, account: AccountRef = None) -> AsyncIterator[OrderEvent]:
         """Order events (with fills) for ``account``."""
         self.capabilities.require_stream(StreamKind.ORDERS)
+        self._core.require_scopes(StreamKind.ORDERS)
         return self._account_stream(account, self._connection.adapter.stream_orders)
 
     def stream_positions(self, account: AccountRef = None) -> AsyncIterator[PositionEvent]:
         """Position events for ``account``."""
         self.capabilities.require_stream(StreamKind.POSITIONS)
+        self._core.require_scopes(StreamKind.POSITIONS)
         return self._account_stream(account, self._connection.adapter.stream_positions)
 
     async def _account_stream(

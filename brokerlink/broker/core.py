@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from brokerlink import errors
 from brokerlink.adapter import Adapter, OrderChanges
-from brokerlink.capabilities import Capabilities, Feature
+from brokerlink.capabilities import Capabilities, Feature, StreamKind
 from brokerlink.enums import OrderStatus, PositionEffect, Side, TimeInForce
 from brokerlink.instruments import Instrument, InstrumentLike, instrument
 from brokerlink.models import (
@@ -37,6 +37,7 @@ from brokerlink.timeframes import Timeframe
 from brokerlink.timeutil import ensure_utc
 
 if TYPE_CHECKING:
+    from brokerlink._http import Auth
     from brokerlink.runtime.operation import Operation
 
 __all__ = ["AccountRef", "BarQuery", "BrokerCore"]
@@ -48,10 +49,21 @@ AccountRef = str | Account | None
 class BrokerCore:
     """Builds the operations behind every facade method for one connected adapter."""
 
-    def __init__(self, adapter: Adapter, default_account: str | None) -> None:
+    def __init__(
+        self, adapter: Adapter, default_account: str | None, auth: Auth | None = None
+    ) -> None:
         self.adapter = adapter
         self.capabilities: Capabilities = adapter.capabilities()
         self._default_account = default_account
+        self.auth = auth
+        """The connection's auth: an OAuth strategy that knows its scopes is checked per call."""
+
+    def require_scopes(self, needs: Feature | StreamKind) -> None:
+        """Raise :class:`~brokerlink.errors.ScopeError` naming the broker scope the token lacks
+        for ``needs``, before any request (strategies that do not know their scopes pass)."""
+        from brokerlink.oauth.scopes import require_scopes  # the oauth package loads on demand
+
+        require_scopes(self.auth, needs)
 
     # -- accounts -------------------------------------------------------------------------------
     def account_id(self, account: AccountRef) -> Operation[str]:
@@ -63,6 +75,7 @@ class BrokerCore:
         if self._default_account is not None:
             return self._default_account
         self.capabilities.require(Feature.ACCOUNTS)
+        self.require_scopes(Feature.ACCOUNTS)
         accounts = yield from self.adapter.accounts()
         if len(accounts) != 1:
             listed = ", ".join(mask_account(a.id) for a in accounts) or "none"
@@ -77,17 +90,20 @@ class BrokerCore:
     def accounts(self) -> Operation[list[Account]]:
         """See :meth:`brokerlink.Broker.accounts`."""
         self.capabilities.require(Feature.ACCOUNTS)
+        self.require_scopes(Feature.ACCOUNTS)
         return (yield from self.adapter.accounts())
 
     def balances(self, account: AccountRef) -> Operation[Balance]:
         """See :meth:`brokerlink.Broker.balances`."""
         self.capabilities.require(Feature.BALANCES)
+        self.require_scopes(Feature.BALANCES)
         account_id = yield from self.account_id(account)
         return (yield from self.adapter.balances(account_id))
 
     def positions(self, account: AccountRef) -> Operation[list[Position]]:
         """See :meth:`brokerlink.Broker.positions`."""
         self.capabilities.require(Feature.POSITIONS)
+        self.require_scopes(Feature.POSITIONS)
         account_id = yield from self.account_id(account)
         return (yield from self.adapter.positions(account_id))
 
@@ -99,6 +115,7 @@ class BrokerCore:
         if status not in ("open", "all"):
             raise ValueError(f"status must be 'open' or 'all', not {status!r}")
         self.capabilities.require(Feature.ORDERS if since is None else Feature.ORDER_HISTORY)
+        self.require_scopes(Feature.ORDERS if since is None else Feature.ORDER_HISTORY)
         since_utc = ensure_utc(since, field="since") if since is not None else None
         account_id = yield from self.account_id(account)
         return (yield from self.adapter.orders(account_id, status=status, since=since_utc))
@@ -106,12 +123,14 @@ class BrokerCore:
     def order(self, order_id: str, account: AccountRef) -> Operation[Order]:
         """See :meth:`brokerlink.Broker.order`."""
         self.capabilities.require(Feature.ORDERS)
+        self.require_scopes(Feature.ORDERS)
         account_id = yield from self.account_id(account)
         return (yield from self.adapter.order(account_id, str(order_id)))
 
     def preview(self, new_order: NewOrder) -> Operation[OrderPreview]:
         """See :meth:`brokerlink.Broker.preview`."""
         self.capabilities.require(Feature.PREVIEW)
+        self.require_scopes(Feature.PREVIEW)
         self.capabilities.require_order(new_order)
         account_id = yield from self.account_id(new_order.account)
         return (yield from self.adapter.preview(account_id, new_order))
@@ -119,6 +138,7 @@ class BrokerCore:
     def place(self, new_order: NewOrder) -> Operation[Order]:
         """Place one order; after an ambiguous send, look it up by client id before reporting."""
         self.capabilities.require_order(new_order)
+        self.require_scopes(Feature.PLACE)
         account_id = yield from self.account_id(new_order.account)
         try:
             return (yield from self.adapter.place(account_id, new_order))
@@ -129,6 +149,7 @@ class BrokerCore:
     def place_group(self, group: OrderGroup) -> Operation[list[Order]]:
         """Place an OCO / OTO / bracket group (same reconcile rule, by the primary's client id)."""
         self.capabilities.require_group(group)
+        self.require_scopes(Feature.PLACE)
         account_id = yield from self.account_id(group.primary.account)
         try:
             return (yield from self.adapter.place_group(account_id, group))
@@ -182,12 +203,14 @@ class BrokerCore:
         if changes.quantity is not None and changes.quantity <= 0:
             raise errors.InvalidOrderError("quantity must be positive", field="quantity")
         self.capabilities.require_replace(fields)
+        self.require_scopes(Feature.REPLACE)
         account_id = yield from self.account_id(account)
         return (yield from self.adapter.replace(account_id, str(order_id), changes))
 
     def cancel(self, order_id: str, account: AccountRef) -> Operation[Order]:
         """See :meth:`brokerlink.Broker.cancel`."""
         self.capabilities.require(Feature.CANCEL)
+        self.require_scopes(Feature.CANCEL)
         account_id = yield from self.account_id(account)
         return (yield from self.adapter.cancel(account_id, str(order_id)))
 
@@ -240,6 +263,7 @@ class BrokerCore:
     ) -> Operation[dict[str, Quote]]:
         """See :meth:`brokerlink.Broker.quotes`."""
         self.capabilities.require(Feature.QUOTES)
+        self.require_scopes(Feature.QUOTES)
         wanted = as_instruments(symbols)
         return (yield from self.adapter.quotes(wanted))
 
@@ -274,6 +298,7 @@ class BrokerCore:
         """The checked arguments of a ``bars`` call (also for history read over a stream)."""
         frame = Timeframe.parse(timeframe)
         self.capabilities.require_timeframe(str(frame))
+        self.require_scopes(Feature.BARS)
         start_utc = ensure_utc(start, field="start") if start is not None else None
         end_utc = ensure_utc(end, field="end") if end is not None else None
         if start_utc and end_utc and start_utc >= end_utc:
@@ -289,11 +314,13 @@ class BrokerCore:
     ) -> Operation[OptionChain]:
         """See :meth:`brokerlink.Broker.option_chain`."""
         self.capabilities.require(Feature.OPTION_CHAIN)
+        self.require_scopes(Feature.OPTION_CHAIN)
         return (yield from self.adapter.option_chain(instrument(underlying), expiration))
 
     def instrument(self, symbol: InstrumentLike) -> Operation[Instrument]:
         """See :meth:`brokerlink.Broker.instrument`."""
         self.capabilities.require(Feature.INSTRUMENT)
+        self.require_scopes(Feature.INSTRUMENT)
         return (yield from self.adapter.instrument(instrument(symbol)))
 
 

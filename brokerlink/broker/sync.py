@@ -55,6 +55,7 @@ class Broker:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._core: BrokerCore = connection.core()
+        self._core.auth = connection.auth  # for the scope checks before each call
         self._context = connection.context(self._core.capabilities)
         self._client = Client(
             transport=connection.transport,  # type: ignore[arg-type]
@@ -262,6 +263,7 @@ class Broker:
     ) -> Iterator[QuoteEvent]:
         """Quote events as they arrive; stop by breaking out of the loop."""
         self.capabilities.require_stream(StreamKind.QUOTES)
+        self._core.require_scopes(StreamKind.QUOTES)
         wanted = as_instruments(symbols)
         return self._iterate(
             lambda session: self._connection.adapter.stream_quotes(session, wanted)
@@ -270,6 +272,7 @@ class Broker:
     def stream_bars(self, symbol: InstrumentLike, timeframe: Timeframe | str) -> Iterator[BarEvent]:
         """Bar events (``complete`` marks a closed bar)."""
         self.capabilities.require_stream(StreamKind.BARS)
+        self._core.require_scopes(StreamKind.BARS)
         target, frame = instrument(symbol), Timeframe.parse(timeframe)
         return self._iterate(
             lambda session: self._connection.adapter.stream_bars(session, target, frame)
@@ -278,6 +281,7 @@ class Broker:
     def stream_orders(self, account: AccountRef = None) -> Iterator[OrderEvent]:
         """Order events (with fills) for ``account``."""
         self.capabilities.require_stream(StreamKind.ORDERS)
+        self._core.require_scopes(StreamKind.ORDERS)
         account_id = self._run(self._core.account_id(account))
         return self._iterate(
             lambda session: self._connection.adapter.stream_orders(session, account_id)
@@ -286,6 +290,7 @@ class Broker:
     def stream_positions(self, account: AccountRef = None) -> Iterator[PositionEvent]:
         """Position events for ``account``."""
         self.capabilities.require_stream(StreamKind.POSITIONS)
+        self._core.require_scopes(StreamKind.POSITIONS)
         account_id = self._run(self._core.account_id(account))
         return self._iterate(
             lambda session: self._connection.adapter.stream_positions(session, account_id)

@@ -1,7 +1,8 @@
 """``brokerlink profiles`` and ``brokerlink capabilities``: what is configured, what is supported.
 
 Neither command connects to a broker or reads a secret's value: ``profiles`` shows each
-credential as ``set`` or ``missing``, and ``capabilities`` reads what adapters declare.
+credential as ``set`` or ``missing`` (env vars, and what ``brokerlink login`` stored), and
+``capabilities`` reads what adapters declare.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from brokerlink.config import (
     resolve_profile,
 )
 from brokerlink.errors import ConfigError
+from brokerlink.oauth import default_token_store
 from brokerlink.redact import mask_account
 from brokerlink.registry import AdapterRegistry
 from brokerlink.timeframes import Timeframe
@@ -35,6 +37,7 @@ def profiles(json: JsonFlag = False) -> None:
     """List the profiles in brokerlink.toml (or $BROKERLINK_CONFIG), with credential status."""
     path = find_config()
     found = list_profiles()
+    store = default_token_store()  # tokens from `brokerlink login` count as set
     if json:
         rows = [
             {
@@ -45,7 +48,7 @@ def profiles(json: JsonFlag = False) -> None:
                 "allow_live": profile.allow_live,
                 "credentials": {
                     field: "set" if present else "missing"
-                    for field, present in credential_status(profile).items()
+                    for field, present in credential_status(profile, store=store).items()
                 },
             }
             for profile in found
@@ -67,7 +70,7 @@ def profiles(json: JsonFlag = False) -> None:
                 "allowed" if profile.allow_live else "-",
                 *(
                     "set" if present else "missing"
-                    for present in credential_status(profile).values()
+                    for present in credential_status(profile, store=store).values()
                 ),
             ]
             for profile in found

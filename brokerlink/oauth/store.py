@@ -183,6 +183,8 @@ class FileTokenStore:
 
     def load(self, profile: str) -> StoredLogin | None:
         """The profile's entry, or ``None``."""
+        if not self.path.exists():
+            return None  # nothing to read: create neither the directory nor the lock file
         with self._locked():
             entry = self._read().get(profile)
         if not isinstance(entry, dict):

@@ -38,7 +38,7 @@ from brokerlink.capabilities import Capabilities
 from brokerlink.errors import BrokerError
 from brokerlink.runtime.ratelimit import RateLimiter
 from brokerlink_tradestation import marketdata, operations, placing, streams
-from brokerlink_tradestation.auth import tradestation_auth
+from brokerlink_tradestation.auth import oauth_spec, tradestation_auth
 from brokerlink_tradestation.capabilities import tradestation_capabilities
 from brokerlink_tradestation.environments import ENVIRONMENTS
 from brokerlink_tradestation.errors import error_from_tradestation
@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         Quote,
         QuoteEvent,
     )
+    from brokerlink.oauth import OAuthSpec
     from brokerlink.runtime.operation import Operation
     from brokerlink.timeframes import Timeframe
     from brokerlink_tradestation.models import (
@@ -110,8 +111,13 @@ class TradeStationAdapter(Adapter):
         return error_from_tradestation(response)
 
     def authenticate(self) -> Auth | None:
-        """A bearer token from the profile (none for the emulator)."""
+        """The profile's credentials (refreshed through :meth:`oauth_spec`); on the emulator
+        without credentials, an automatic OAuth login (see :func:`.auth.tradestation_auth`)."""
         return tradestation_auth(self.environment, self.profile)
+
+    def oauth_spec(self) -> OAuthSpec:
+        """TradeStation's OAuth server for this environment (the emulator's on its host)."""
+        return oauth_spec(self.environment)
 
     def observe_response(self, response: Response, limiter: RateLimiter) -> None:
         """Adopt ``X-RateLimit-Remaining``/``-Reset`` when TradeStation sends them."""

@@ -1,19 +1,25 @@
-"""TradeStation's OAuth 2.0 endpoints, audience and scopes, as typed constants (NOTES.md §2).
+"""TradeStation's OAuth 2.0 server, declared once as an :class:`~brokerlink.oauth.OAuthSpec`
+(refs/tradestation/NOTES.md §2).
 
-The shared OAuth flow (authorization code, refresh, token store) lives in the core auth issue;
-this module only declares what that flow needs for TradeStation:
-
-- one Auth0 tenant for ``live`` and ``sim`` (``signin.tradestation.com``), audience
+- one Auth0 tenant for ``live`` and ``sim`` (``signin.tradestation.com``): ``/authorize``,
+  ``/oauth/token`` (code exchange and refresh), ``/oauth/revoke`` (the documented example posts
+  JSON ``{client_id, client_secret, token}``); every authorize request carries the audience
   ``https://api.tradestation.com``;
-- scopes: ``openid`` (required), ``offline_access`` (refresh tokens), ``profile``, and the API
-  scopes ``MarketData``, ``ReadAccount``, ``Trade``; ``OptionSpreads`` and ``Matrix`` (market
-  depth) are granted by default to new keys; ``Crypto`` only on request, and asking for a scope
-  the key lacks fails the login, so it is optional;
+- scopes: ``openid`` (required), ``offline_access`` (refresh tokens), ``profile`` (the id_token's
+  name claims), and the API scopes ``MarketData``, ``ReadAccount``, ``Trade``; ``OptionSpreads``
+  and ``Matrix`` (market depth) are granted by default to new keys, ``Crypto`` only on request,
+  and asking for a scope the key lacks fails the login, so those three are opt-in;
 - the token endpoint takes ``client_id``/``client_secret`` in the form body
-  (``client_secret_post``); access tokens live 20 minutes (``expires_in: 1200``).
+  (``client_secret_post``); access tokens live 20 minutes (``expires_in: 1200``);
+- refresh tokens do not rotate with the default key configuration (rotation is an opt-in of
+  TradeStation's Client Experience team); when a refresh answers with a new refresh token the
+  core strategy stores it anyway;
+- PKCE S256 is sent on every login: Auth0 checks a verifier whenever a challenge was sent, and
+  keys switched to SPA/Native need it.
 
-Until the OAuth flow lands, :func:`tradestation_auth` reads a bearer token from
-``BROKERLINK_<PROFILE>_ACCESS_TOKEN`` (the emulator takes any token: it gets a placeholder).
+The ``emulator`` environment declares the same server on the emulator's host (``/authorize``,
+``/oauth/token``, ``/oauth/revoke`` next to ``/v3``), so a served emulator (its ``base_url``
+relocated) carries its OAuth endpoints along.
 """
 
 from __future__ import annotations
@@ -21,28 +27,59 @@ from __future__ import annotations
 from datetime import timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
-import attrs
-
-from brokerlink._http import Auth
 from brokerlink.adapter import Environment
+from brokerlink.oauth import OAuthSpec, standard_identity
 
 if TYPE_CHECKING:
+    from brokerlink.auth import AuthStrategy
     from brokerlink.config import Profile
 
 __all__ = [
+    "ACCESS_TOKEN_LIFETIME",
     "AUDIENCE",
+    "AUTHORIZE_PATH",
     "BASE_SCOPES",
-    "EMULATOR_TOKEN",
-    "OAUTH",
+    "DEFAULT_CALLBACKS",
+    "EMULATOR_REDIRECT_URI",
     "OPTIONAL_SCOPES",
-    "OAuthEndpoints",
-    "oauth_endpoints",
+    "REVOKE_PATH",
+    "SCOPE_MAP",
+    "TOKEN_PATH",
+    "oauth_spec",
+    "scope_text",
     "tradestation_auth",
 ]
 
 AUDIENCE = "https://api.tradestation.com"
 """The ``audience`` every authorize request must carry (the AOP partner audience differs)."""
+
+AUTHORIZE_PATH = "/authorize"
+"""Where the browser logs in, on the sign-in host (and on the emulator's host)."""
+
+TOKEN_PATH = "/oauth/token"
+"""Code exchange and refresh."""
+
+REVOKE_PATH = "/oauth/revoke"
+"""Revocation (it revokes every refresh token of the API key, NOTES §2.5)."""
+
+DEFAULT_CALLBACKS: tuple[str, ...] = (
+    "http://localhost",
+    "http://localhost:80",
+    "http://localhost:3000",
+    "http://localhost:3001",
+    "http://localhost:8080",
+    "http://localhost:31022",
+)
+"""The callback URLs every new API key allows (others need TradeStation's Client Experience)."""
+
+EMULATOR_REDIRECT_URI = "http://localhost:3000"
+"""The callback :class:`~brokerlink.oauth.EmulatorLogin` names (never opened: the redirect is
+read, not followed)."""
+
+ACCESS_TOKEN_LIFETIME = timedelta(minutes=20)
+"""``expires_in: 1200`` in both documented token responses."""
 
 BASE_SCOPES: tuple[str, ...] = (
     "openid",
@@ -61,64 +98,98 @@ OPTIONAL_SCOPES: MappingProxyType[str, str] = MappingProxyType(
         "Crypto": "crypto data; granted on request only (asking without it fails the login)",
     }
 )
-"""Scopes some endpoints need, and what for."""
+"""Scopes some endpoints need, and what for (add them with the profile's ``scopes``)."""
+
+SCOPE_MAP: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "read": ("ReadAccount",),
+        "trade": ("Trade",),
+        "market_data": ("MarketData",),
+        "stream": ("MarketData",),
+    }
+)
+"""Neutral scope -> the TradeStation scopes that grant it (streams are market-data scoped)."""
 
 
-@attrs.frozen(kw_only=True)
-class OAuthEndpoints:
-    """What the OAuth flow needs to log in to one TradeStation environment."""
-
-    authorize_url: str
-    token_url: str
-    revoke_url: str
-    audience: str = AUDIENCE
-    scopes: tuple[str, ...] = BASE_SCOPES
-    optional_scopes: tuple[str, ...] = tuple(OPTIONAL_SCOPES)
-    token_endpoint_auth_method: str = "client_secret_post"
-    access_token_lifetime: timedelta = timedelta(minutes=20)
-    refresh_tokens_expire: bool = False  # unless the key has rotation turned on (NOTES §2.5)
-
-    def scope_text(self, *extra: str) -> str:
-        """The ``scope`` parameter: the base scopes plus ``extra`` (which must be known)."""
-        unknown = [scope for scope in extra if scope not in self.optional_scopes]
-        if unknown:
-            raise ValueError(
-                f"unknown TradeStation scope(s) {unknown}; known: {self.optional_scopes}"
-            )
-        return " ".join((*self.scopes, *extra))
+def scope_text(*extra: str) -> str:
+    """The ``scope`` parameter: :data:`BASE_SCOPES` plus ``extra`` (which must be optional ones)."""
+    unknown = [scope for scope in extra if scope not in OPTIONAL_SCOPES]
+    if unknown:
+        raise ValueError(
+            f"unknown TradeStation scope(s) {unknown}; known: {tuple(OPTIONAL_SCOPES)}"
+        )
+    return " ".join((*BASE_SCOPES, *extra))
 
 
-def oauth_endpoints(environment: Environment) -> OAuthEndpoints | None:
-    """The OAuth endpoints of ``environment``; ``None`` for the emulator (no login)."""
-    urls = environment.urls
-    if "token" not in urls:
-        return None
-    return OAuthEndpoints(
-        authorize_url=urls["authorize"], token_url=urls["token"], revoke_url=urls["revoke"]
+def _emulator_url(environment: Environment, path: str) -> str:
+    # The emulator serves OAuth at its root, beside /v3 (wherever base_url moved it).
+    parts = urlsplit(environment.base_url.rstrip("/"))
+    root = parts.path[: -len("/v3")] if parts.path.endswith("/v3") else parts.path
+    return urlunsplit((parts.scheme, parts.netloc, root + path, "", ""))
+
+
+def _url(environment: Environment, role: str, path: str) -> str:
+    found = environment.urls.get(role)
+    if found is not None:
+        return found
+    return _emulator_url(environment, path)
+
+
+def oauth_spec(environment: Environment) -> OAuthSpec:
+    """TradeStation's OAuth server for ``environment`` (see the module docstring)."""
+    return OAuthSpec(
+        authorize_url=_url(environment, "authorize", AUTHORIZE_PATH),
+        token_url=_url(environment, "token", TOKEN_PATH),
+        revoke_url=_url(environment, "revoke", REVOKE_PATH),
+        client_auth="client_secret_post",
+        revoke_body="json",  # the documented revoke example is a JSON body
+        revoke_token_field="token",  # the example's field (the parameter table says refresh_token)
+        pkce=True,
+        default_scopes=BASE_SCOPES,
+        scope_map=SCOPE_MAP,
+        authorize_params={"audience": AUDIENCE},
+        access_token_lifetime=ACCESS_TOKEN_LIFETIME,
+        rotates_refresh_tokens=False,
+        identity=standard_identity,
     )
 
 
-OAUTH = MappingProxyType(
-    {
-        name: OAuthEndpoints(
-            authorize_url="https://signin.tradestation.com/authorize",
-            token_url="https://signin.tradestation.com/oauth/token",
-            revoke_url="https://signin.tradestation.com/oauth/revoke",
-        )
-        for name in ("live", "sim")
-    }
-)
-"""The OAuth endpoints per environment (live and sim share the tenant)."""
+def tradestation_auth(environment: Environment, profile: Profile) -> AuthStrategy:
+    """The auth for ``profile`` in ``environment``.
 
+    ``live``/``sim``: the profile's credentials (an access token, or a refresh token + client id
+    and secret from env vars or ``brokerlink login``'s store, refreshed as needed).
 
-EMULATOR_TOKEN = "emulator"
-"""The bearer token sent to the emulator, which (like TradeStation) requires one, of any value."""
+    ``emulator``: credentials of the profile's own when it has some (env vars; or a stored login
+    when the emulator is served at ``base_url``, where ``brokerlink login`` can reach it), else an
+    :class:`~brokerlink.oauth.EmulatorLogin` with the emulator's registered client: no
+    credentials are needed, and every call still runs the real login, expiry and refresh path.
+    An in-process emulator is new on every connect, so a stored login could not be valid there.
+    """
+    from brokerlink.auth import bearer_from_environment
+    from brokerlink.config import credential
+    from brokerlink.oauth import (
+        EMULATOR_CLIENT_ID,
+        EMULATOR_CLIENT_SECRET,
+        EmulatorLogin,
+        MemoryTokenStore,
+        default_token_store,
+    )
 
-
-def tradestation_auth(environment: Environment, profile: Profile) -> Auth | None:
-    """The auth for ``profile``: a placeholder token on the emulator, else the profile's token."""
-    from brokerlink.auth import StaticToken, bearer_from_environment
-
-    if environment.is_emulator:
-        return StaticToken(EMULATOR_TOKEN)
-    return bearer_from_environment(profile)
+    spec = oauth_spec(environment)
+    if not environment.is_emulator:
+        return bearer_from_environment(profile, spec=spec)
+    has_own = any(credential(profile, field) for field in ("access_token", "refresh_token"))
+    if profile.base_url is not None:
+        has_own = has_own or default_token_store().load(profile.name) is not None
+        if has_own:
+            return bearer_from_environment(profile, spec=spec)
+    elif has_own:
+        return bearer_from_environment(profile, spec=spec, store=MemoryTokenStore())
+    return EmulatorLogin(
+        spec,
+        client_id=EMULATOR_CLIENT_ID,
+        client_secret=EMULATOR_CLIENT_SECRET,
+        redirect_uri=EMULATOR_REDIRECT_URI,
+        broker="tradestation",
+    )

@@ -58,7 +58,8 @@ class OAuthServerConfig:
     ``scope_separator`` splits request scopes; ``response_scope_separator`` joins the granted
     ones. ``require_pkce`` refuses authorize requests without an S256 challenge; a challenge is
     verified whenever one was sent. ``issue_id_token`` adds a signed JWT id_token for
-    :attr:`user`. Lifetimes are short by default so tests see expiry.
+    :attr:`user`. ``revoke_all_refresh_tokens``: revoking one refresh token revokes all of the
+    client's (TradeStation). Lifetimes are short by default so tests see expiry.
     """
 
     authorize_path: str = "/oauth/authorize"
@@ -77,6 +78,7 @@ class OAuthServerConfig:
     code_lifetime: timedelta = timedelta(minutes=10)
     access_token_lifetime: timedelta = timedelta(minutes=20)
     rotate_refresh_tokens: bool = False
+    revoke_all_refresh_tokens: bool = False
     issue_refresh_tokens: bool = True
     issue_id_token: bool = False
     require_user_agent: bool = False

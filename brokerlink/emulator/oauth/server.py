@@ -17,7 +17,10 @@
   verifier checked) and ``refresh_token`` (rotation optional: the old refresh token then stops
   working); the client is authenticated by the configured method; short-lived access tokens.
 - revoke: a refresh token (with the access tokens issued from it) or an access token.
-- :meth:`OAuthServer.validate`: expired, revoked or unknown bearer tokens get a 401.
+- :meth:`OAuthServer.validate`: expired, revoked or unknown bearer tokens get a 401;
+  ``accept_unknown=True`` lets tokens this server never issued through (callers that bring
+  their own fixed token) while still refusing its own expired or revoked ones
+  (:meth:`OAuthServer.token_state` tells the four cases apart).
 
 Everything is in memory under one lock, so the served emulator's threads see one state.
 :attr:`OAuthServer.token_requests` counts token-endpoint calls, for single-flight tests.
@@ -32,7 +35,7 @@ import secrets
 import threading
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import attrs
@@ -44,7 +47,10 @@ from brokerlink.emulator.http.router import ErrorReply, Router
 from brokerlink.emulator.oauth.config import EmulatedClient, OAuthServerConfig
 from brokerlink.oauth.flow import Clock, utc_now
 
-__all__ = ["Grant", "OAuthServer"]
+__all__ = ["Grant", "OAuthServer", "TokenState"]
+
+TokenState = Literal["live", "expired", "revoked", "unknown"]
+"""What an emulated server knows about a bearer token."""
 
 
 @attrs.frozen(kw_only=True)
@@ -92,6 +98,12 @@ def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def _token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -114,6 +126,9 @@ class OAuthServer:
         self._codes: dict[str, _Code] = {}
         self._access: dict[str, Grant] = {}
         self._refresh: dict[str, Grant] = {}
+        # Access tokens revoked (directly or with their refresh token), so an "open" front that
+        # accepts foreign tokens still refuses these.
+        self._revoked: set[str] = set()
 
     # -- wiring -----------------------------------------------------------------------------------
     def mount(self, router: Router) -> None:
@@ -136,21 +151,45 @@ class OAuthServer:
             config.revoke_path,
         }
 
-    def validate(self, request: Request, error: ErrorReply) -> Reply | None:
-        """``None`` when the request carries a live bearer token, else a 401 in the front's shape."""
-        grant = self.grant_for(request)
+    def validate(
+        self, request: Request, error: ErrorReply, *, accept_unknown: bool = False
+    ) -> Reply | None:
+        """``None`` when the request carries a live bearer token, else a 401 in the front's shape.
+
+        ``accept_unknown`` also lets through a bearer token this server never issued; its own
+        expired or revoked tokens are refused either way.
+        """
+        token = _bearer(request)
+        if token is None:
+            return error(401, "the access token is missing")
+        state = self.token_state(token)
+        if state == "live" or (state == "unknown" and accept_unknown):
+            return None
+        messages = {
+            "expired": "the access token has expired",
+            "revoked": "the access token has been revoked",
+            "unknown": "the access token is not valid",
+        }
+        return error(401, messages[state])
+
+    def token_state(self, token: str) -> TokenState:
+        """Whether ``token`` is a live, expired or revoked access token of this server, or unknown."""
+        with self._lock:
+            grant = self._access.get(token)
+            revoked = token in self._revoked
         if grant is None:
-            return error(401, "the access token is missing, expired, revoked or unknown")
-        return None
+            return "revoked" if revoked else "unknown"
+        if grant.expires_at is not None and self.clock() >= grant.expires_at:
+            return "expired"
+        return "live"
 
     def grant_for(self, request: Request) -> Grant | None:
         """The grant behind the request's live bearer token, or ``None``."""
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
+        token = _bearer(request)
+        if token is None:
             return None
         with self._lock:
-            grant = self._access.get(token.strip())
+            grant = self._access.get(token)
         if grant is None or (grant.expires_at is not None and self.clock() >= grant.expires_at):
             return None
         return grant
@@ -354,7 +393,11 @@ class OAuthServer:
 
     # -- revoke ---------------------------------------------------------------------------------------
     def revoke(self, request: Request) -> Reply:
-        """Revoke a refresh token (and the access tokens issued from it) or an access token."""
+        """Revoke a refresh token (and the access tokens issued from it) or an access token.
+
+        With :attr:`OAuthServerConfig.revoke_all_refresh_tokens` (TradeStation), revoking one
+        refresh token revokes every refresh token of the client.
+        """
         try:
             fields = _form(request)
             client = self._authenticate(request, fields)
@@ -364,13 +407,21 @@ class OAuthServer:
         with self._lock:
             grant = self._refresh.get(token)
             if grant is not None and grant.client_id == client.client_id:
-                del self._refresh[token]
-                for access in [a for a, g in self._access.items() if g.refresh_token == token]:
+                doomed = {token}
+                if self.config.revoke_all_refresh_tokens:
+                    doomed |= {
+                        r for r, g in self._refresh.items() if g.client_id == grant.client_id
+                    }
+                for refresh in doomed:
+                    del self._refresh[refresh]
+                for access in [a for a, g in self._access.items() if g.refresh_token in doomed]:
                     del self._access[access]
+                    self._revoked.add(access)
             elif (
                 issued := self._access.get(token)
             ) is not None and issued.client_id == client.client_id:
                 del self._access[token]
+                self._revoked.add(token)
         # RFC 7009 §2.2: an unknown token is not an error.
         return Reply.empty(200)
 

@@ -3,7 +3,9 @@
 Errors are TradeStation's ``ErrorResponse``: ``{"Error": "<title>", "Message": "<text>"}`` with
 the spec's titles (``BadRequest``, ``Unauthorized``, ``NotFound``, ``Forbidden``,
 ``TooManyRequests``, ``InternalServerError``, ``ServiceUnavailable``, ``GatewayTimeout``).
-Every endpoint needs ``Authorization: Bearer <token>``; any non-empty token is accepted.
+Every endpoint needs ``Authorization: Bearer <token>``; :meth:`FrontBase.authorized` refuses
+requests without one, and the front then asks its sign-in server about the token (see
+:mod:`.front`).
 """
 
 from __future__ import annotations

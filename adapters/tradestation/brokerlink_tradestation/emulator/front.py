@@ -18,10 +18,15 @@ path (under ``/v3`` unless it says ``/v2``)                       handler
 ``options/spreadtypes``, ``POST options/riskreward``
 ``GET  /marketdata/stream/...``, ``/brokerage/stream/...``       streams
 ``GET  /v2/stream/tickbars/{symbol}/{interval}/{barsBack}``      v2 tick bars
+``GET /authorize``, ``POST /oauth/token``, ``POST /oauth/revoke`` the sign-in server (no ``/v3``)
 ================================================================ ==============================
 
-Every request needs ``Authorization: Bearer <token>`` (any non-empty token). :meth:`go_away`
-ends the open streams with their GoAway frames.
+Every API request needs ``Authorization: Bearer <token>``. A token the sign-in server
+(:mod:`.signin`) issued must be live: expired or revoked ones get TradeStation's 401. A token it
+never issued is accepted by default ("open" tokens), so callers bringing a fixed token
+(``bl.StaticToken``, cassette recordings, benchmarks) keep working; ``strict_tokens=True``
+refuses those too, which is how the OAuth tests run. :meth:`go_away` ends the open streams with
+their GoAway frames.
 """
 
 from __future__ import annotations
@@ -29,12 +34,14 @@ from __future__ import annotations
 from brokerlink._http import Request
 from brokerlink.emulator import Engine
 from brokerlink.emulator.http import Reply, Router
+from brokerlink.emulator.oauth import OAuthServer
 from brokerlink_tradestation.emulator.execution import ExecutionMixin
 from brokerlink_tradestation.emulator.personality import (
     IDEAL,
     TradeStationPersonality,
     adopt_engine,
 )
+from brokerlink_tradestation.emulator.signin import signin_server
 from brokerlink_tradestation.emulator.stream_account import AccountStreamsMixin
 from brokerlink_tradestation.emulator.stream_options import OptionStreamsMixin
 
@@ -50,13 +57,24 @@ class TradeStationFront(ExecutionMixin, AccountStreamsMixin, OptionStreamsMixin)
     ``personality`` is :data:`~brokerlink_tradestation.emulator.personality.IDEAL` (default) or
     ``SIM`` (fill frames dropped from the order stream), or any
     :class:`TradeStationPersonality`. A plain engine is given TradeStation's engine personality
-    (same-id replaces, whole shares).
+    (same-id replaces, whole shares). ``oauth`` is the sign-in server (default: a new
+    :func:`~.signin.signin_server`); ``strict_tokens`` refuses bearer tokens it did not issue.
     """
 
-    def __init__(self, engine: Engine, personality: TradeStationPersonality = IDEAL) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        personality: TradeStationPersonality = IDEAL,
+        *,
+        oauth: OAuthServer | None = None,
+        strict_tokens: bool = False,
+    ) -> None:
         adopt_engine(engine)
         super().__init__(engine, personality)
+        self.oauth = oauth if oauth is not None else signin_server()
+        self.strict_tokens = strict_tokens
         self.router = Router(error=lambda status, text: self.error_reply(status, text))
+        self.oauth.mount(self.router)
         v3 = "/v3"
         for method, path, handler in (
             ("GET", "/brokerage/accounts", self.accounts_reply),
@@ -100,10 +118,14 @@ class TradeStationFront(ExecutionMixin, AccountStreamsMixin, OptionStreamsMixin)
         )
 
     def handle(self, request: Request) -> Reply:
-        """Answer one request: 401 without a bearer token, else the route's answer."""
-        refused = self.authorized(request)
-        if refused is not None:
-            return refused
+        """Answer one request: the sign-in server's own paths as they are; API paths only with a
+        bearer token the sign-in server does not refuse (see the module docstring)."""
+        if not self.oauth.owns(request.url.path):
+            refused = self.authorized(request) or self.oauth.validate(
+                request, self.error_reply, accept_unknown=not self.strict_tokens
+            )
+            if refused is not None:
+                return refused
         return self.dispatch(self.router, request)
 
     def _depth_quotes(self, request: Request, symbol: str) -> Reply:
