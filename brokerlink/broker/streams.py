@@ -11,6 +11,7 @@ import contextlib
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
 import anyio
@@ -30,6 +31,9 @@ class StreamPortal:
         self._lock = threading.Lock()
         self._stack: contextlib.ExitStack | None = None
         self._portal: anyio.from_thread.BlockingPortal | None = None
+        # Streams whose iterator was dropped without being closed (left suspended by an
+        # exception's traceback, say): close() must cancel them, or the loop never stops.
+        self._live: set[Future[None]] = set()
 
     def _ensure(self) -> anyio.from_thread.BlockingPortal:
         with self._lock:
@@ -53,6 +57,7 @@ class StreamPortal:
         portal = self._ensure()
         pump = _Pump(make)
         future = portal.start_task_soon(pump.run)
+        self._live.add(future)
         try:
             while True:
                 portal.call(pump.ask)
@@ -67,11 +72,17 @@ class StreamPortal:
                 future.cancel()
             with contextlib.suppress(BaseException):  # cancelled, or already reported
                 future.result(timeout=_CLOSE_TIMEOUT)
+            self._live.discard(future)
 
     def close(self) -> None:
-        """Stop the helper thread's loop (idempotent)."""
+        """Stop the helper thread's loop, cancelling streams still open (idempotent)."""
         with self._lock:
             stack, self._stack, self._portal = self._stack, None, None
+            live, self._live = list(self._live), set()
+        for future in live:
+            future.cancel()
+            with contextlib.suppress(BaseException):
+                future.result(timeout=_CLOSE_TIMEOUT)
         if stack is not None:
             stack.close()
 

@@ -176,3 +176,20 @@ def test_replace_checks_its_input_before_any_request(registry: AdapterRegistry) 
         broker.replace("1", quantity="-3")
     assert negative.value.field == "quantity"
     assert recorder.requests == []
+
+
+def test_closing_a_broker_cancels_a_stream_left_suspended() -> None:
+    """An iterator kept alive by a traceback (never closed) must not stop close() returning."""
+    import threading
+    from itertools import islice
+
+    import brokerlink as bl
+
+    broker = bl.connect("paper:emulator")
+    stream = broker.stream_quotes(["SPY"])
+    assert len(list(islice(stream, 2))) == 2  # islice leaves `stream` suspended, not closed
+    closer = threading.Thread(target=broker.close, daemon=True)
+    closer.start()
+    closer.join(15)
+    assert not closer.is_alive()
+    del stream
