@@ -22,6 +22,7 @@ DAILY_FROM = datetime(2024, 11, 1, tzinfo=UTC)
 DAILY_TO = datetime(2025, 1, 3, 21, 0, tzinfo=UTC)
 INTRADAY_FROM = datetime(2025, 1, 3, 14, 30, tzinfo=UTC)
 INTRADAY_TO = datetime(2025, 1, 3, 16, 30, tzinfo=UTC)
+HISTORY_SINCE = datetime(2025, 1, 2, tzinfo=UTC)
 
 
 def account_overview(broker: Broker) -> None:
@@ -34,13 +35,18 @@ def account_overview(broker: Broker) -> None:
     assert broker.orders() == []
 
 
-def market_data(broker: Broker) -> None:
+def quotes(broker: Broker) -> None:
     quotes = broker.quotes(["AAPL", "SPY"])
     assert set(quotes) == {"AAPL", "SPY"}
     for quote in quotes.values():
         assert quote.bid is not None
         assert quote.ask is not None
         assert quote.bid <= quote.ask
+    details = broker.instrument("AAPL")
+    assert str(details) == "AAPL"
+
+
+def bars(broker: Broker) -> None:
     daily = broker.bars("SPY", "1d", start=DAILY_FROM, end=DAILY_TO)
     assert len(daily) >= 40
     assert [b.time for b in daily] == sorted({b.time for b in daily})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import brokerlink as bl
 from brokerlink.broker.sync import Broker
 from tests.cassettes import scenarios
 
@@ -14,8 +15,12 @@ def test_account_overview(broker_cassette: Broker) -> None:
     scenarios.account_overview(broker_cassette)
 
 
-def test_market_data(broker_cassette: Broker) -> None:
-    scenarios.market_data(broker_cassette)
+def test_quotes(broker_cassette: Broker) -> None:
+    scenarios.quotes(broker_cassette)
+
+
+def test_bars(broker_cassette: Broker) -> None:
+    scenarios.bars(broker_cassette)
 
 
 def test_option_chain(broker_cassette: Broker) -> None:
@@ -44,3 +49,31 @@ def test_bracket_group(broker_cassette: Broker) -> None:
 
 def test_vertical_spread(broker_cassette: Broker) -> None:
     scenarios.vertical_spread(broker_cassette)
+
+
+def test_brokerage_extras(broker_cassette: Broker) -> None:
+    ts = broker_cassette.extension("tradestation")
+    [bod] = ts.bod_balances()
+    assert bod.account == "EMU00001"
+    placed = broker_cassette.place(
+        bl.NewOrder.limit("MSFT", bl.BUY, 1, "10.00", client_id="casext1")
+    )
+    [by_id] = ts.orders_by_id([placed.id])
+    assert by_id.id == placed.id
+    broker_cassette.cancel(placed.id)
+    history = broker_cassette.orders(status="all", since=scenarios.HISTORY_SINCE)
+    assert placed.id in {o.id for o in history}
+
+
+def test_execution_and_market_extras(broker_cassette: Broker) -> None:
+    ts = broker_cassette.extension("tradestation")
+    assert ts.routes()
+    assert ts.activation_triggers()
+    assert ts.option_spread_types()
+    assert ts.crypto_pairs()
+    assert ts.option_expirations("SPY")
+    preview = broker_cassette.preview(bl.NewOrder.market("AAPL", bl.BUY, 1, client_id="casprv1"))
+    assert preview.estimated_cost is not None
+    assert preview.estimated_cost > 0
+    front = ts.front_contract("ES")
+    assert str(front).startswith("/ES")

@@ -27,7 +27,7 @@ taking a :class:`~brokerlink.adapter.StreamSession`; see ``docs/tradestation.md`
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -37,6 +37,7 @@ from brokerlink.adapter import Adapter, Environment, OrderChanges, StreamSession
 from brokerlink.capabilities import Capabilities
 from brokerlink.errors import BrokerError
 from brokerlink.runtime.ratelimit import RateLimiter
+from brokerlink.timeutil import utcnow
 from brokerlink_tradestation import marketdata, operations, placing, streams
 from brokerlink_tradestation.auth import oauth_spec, tradestation_auth
 from brokerlink_tradestation.capabilities import tradestation_capabilities
@@ -99,7 +100,25 @@ class TradeStationAdapter(Adapter):
         super().__init__(environment, profile)
         self.converter = tradestation_converter()
         # What this instance placed, so find_order can recognise it (TradeStation echoes no id).
-        self.sent = placing.SentOrders()
+        self.sent = placing.SentOrders(clock=self.broker_now)
+        # The broker's clock: the engine's when the emulator runs in-process (its time is
+        # simulated), the wall clock for TradeStation itself; see broker_now().
+        self._engine_clock: Callable[[], datetime] | None = None
+
+    def broker_now(self) -> datetime:
+        """TradeStation's current time, for its date rules (the 90-day order history).
+
+        In-process emulators run on simulated time, so the engine's clock is used; against an
+        emulator served on a port, whose clock cannot be read, the wall clock stands in.
+        """
+        return self._engine_clock() if self._engine_clock is not None else utcnow()
+
+    def _rule_clock(self) -> datetime | None:
+        # A served emulator enforces the date rules against its own clock; checking them here
+        # against the wall clock would refuse what it accepts.
+        if self.environment.is_emulator and self._engine_clock is None:
+            return None
+        return self.broker_now()
 
     # -- declarations ---------------------------------------------------------------------------
     def capabilities(self) -> Capabilities:
@@ -139,6 +158,7 @@ class TradeStationAdapter(Adapter):
         """The in-process transport serving TradeStation's wire format over ``engine``."""
         from brokerlink_tradestation.emulator import emulator_transport
 
+        self._engine_clock = engine.now
         return emulator_transport(engine)
 
     # -- brokerage ------------------------------------------------------------------------------
@@ -158,11 +178,13 @@ class TradeStationAdapter(Adapter):
         self, account_id: str, *, status: str, since: datetime | None
     ) -> Operation[list[Order]]:
         """Today's and open orders, plus ``historicalorders`` when ``since`` is given."""
-        return operations.orders(self.converter, account_id, status=status, since=since)
+        return operations.orders(
+            self.converter, account_id, status=status, since=since, now=self._rule_clock()
+        )
 
     def order(self, account_id: str, order_id: str) -> Operation[Order]:
         """One order by id (today's first, then the 90-day history)."""
-        return operations.order(self.converter, account_id, order_id)
+        return operations.order(self.converter, account_id, order_id, self._rule_clock())
 
     def find_order(self, account_id: str, client_id: str) -> Operation[Order | None]:
         """The order this adapter placed with ``client_id`` (matched by content), or ``None``."""

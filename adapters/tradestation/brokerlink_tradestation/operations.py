@@ -184,8 +184,10 @@ def current_orders(conv: cattrs.Converter, account_ids: Sequence[str]) -> Operat
     return found
 
 
-def _since_text(since: datetime, now: datetime) -> str:
-    if since < now - timedelta(days=HISTORY_DAYS):
+def _since_text(since: datetime, now: datetime | None) -> str:
+    # ``now`` is None against a served emulator, whose clock we cannot read: its front applies
+    # the same 90-day rule against its own clock.
+    if now is not None and since < now - timedelta(days=HISTORY_DAYS):
         raise errors.NotSupportedError(
             f"TradeStation keeps order history for {HISTORY_DAYS} days; since="
             f"{since.date().isoformat()} is older: pass a date after "
@@ -196,10 +198,17 @@ def _since_text(since: datetime, now: datetime) -> str:
 
 
 def orders(
-    conv: cattrs.Converter, account_id: str, *, status: str, since: datetime | None
+    conv: cattrs.Converter,
+    account_id: str,
+    *,
+    status: str,
+    since: datetime | None,
+    now: datetime | None = None,
 ) -> Operation[list[Order]]:
-    """Working orders (``open``) or all; with ``since``, closed history back to that date too."""
-    now = utcnow()
+    """Working orders (``open``) or all; with ``since``, closed history back to that date too.
+
+    ``now`` is the broker's time (:meth:`TradeStationAdapter.broker_now`), for the 90-day rule.
+    """
     since_text = None if since is None else _since_text(since, now)
     current = yield from current_orders(conv, [account_id])
     if status == "open":
@@ -225,14 +234,15 @@ def orders_by_id(
     order_ids: Sequence[str],
     *,
     history: bool = False,
+    now: datetime | None = None,
 ) -> Operation[tuple[list[Order], list[errors.BrokerError]]]:
     """Orders by id (50 ids and 25 accounts per request); ``history`` asks ``historicalorders``
-    (the last 90 days) instead of today's and open orders."""
+    (the last 90 days before ``now``, the broker's time) instead of today's and open orders."""
     found: list[Order] = []
     problems: list[errors.BrokerError] = []
     kind = "historicalorders" if history else "orders"
     params = (
-        {"since": (utcnow() - timedelta(days=HISTORY_DAYS - 1)).date().isoformat()}
+        {"since": ((now or utcnow()) - timedelta(days=HISTORY_DAYS - 1)).date().isoformat()}
         if history
         else {}
     )
@@ -246,11 +256,15 @@ def orders_by_id(
     return found, problems
 
 
-def order(conv: cattrs.Converter, account_id: str, order_id: str) -> Operation[Order]:
+def order(
+    conv: cattrs.Converter, account_id: str, order_id: str, now: datetime | None = None
+) -> Operation[Order]:
     """One order: today's and open orders first, then the 90-day history."""
     other: list[errors.BrokerError] = []
     for history in (False, True):
-        found, problems = yield from orders_by_id(conv, [account_id], [order_id], history=history)
+        found, problems = yield from orders_by_id(
+            conv, [account_id], [order_id], history=history, now=now
+        )
         for item in found:
             if item.id == order_id:
                 return item

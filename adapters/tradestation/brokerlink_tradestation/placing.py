@@ -14,7 +14,7 @@ earliest order of today's list with the same legs, type and prices placed since 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -74,15 +74,17 @@ class SentOrders:
     it lives on the adapter because only the process that placed an order can know its client id.
     """
 
-    def __init__(self, limit: int = 512) -> None:
+    def __init__(self, limit: int = 512, *, clock: Callable[[], datetime] = utcnow) -> None:
         self._sent: OrderedDict[str, _Sent] = OrderedDict()
         self._claimed: dict[str, str] = {}
         self._limit = limit
+        # The broker's clock: the order's created_at is compared with when it was sent.
+        self._clock = clock
 
     def record(self, client_id: str, account_id: str, order: NewOrder) -> None:
         """Remember what ``order`` looks like, just before it is sent."""
         self._sent[client_id] = _Sent(
-            account_id, _leg_key(order.legs), order.limit_price, order.stop_price, utcnow()
+            account_id, _leg_key(order.legs), order.limit_price, order.stop_price, self._clock()
         )
         self._sent.move_to_end(client_id)
         while len(self._sent) > self._limit:
