@@ -11,7 +11,7 @@ import attrs
 from brokerlink.instruments import Instrument
 from brokerlink.models._common import utc
 from brokerlink.models.account import Position
-from brokerlink.models.market import Bar, Quote
+from brokerlink.models.market import Bar, Quote, _slot_setter
 from brokerlink.models.order import Fill, Order
 from brokerlink.timeframes import Timeframe
 
@@ -26,10 +26,28 @@ class QuoteEvent:
     quote: Quote
     received_at: datetime = attrs.field(validator=utc)
 
+    @classmethod
+    def _trusted(cls, quote: Quote, received_at: datetime, /) -> QuoteEvent:
+        """An event from a quote and an aware UTC receipt time, skipping the validator.
+
+        For adapters' stream parse boundaries only (``received_at`` straight from
+        :func:`~brokerlink.timeutil.utcnow`); equal to ``QuoteEvent(...)`` with the same values.
+        """
+        self = _new(cls)
+        _set_quote(self, quote)
+        _set_received_at(self, received_at)
+        return self
+
     @property
     def instrument(self) -> Instrument:
         """The quoted instrument."""
         return self.quote.instrument
+
+
+# Slot descriptors, as for Quote._trusted: half the cost of object.__setattr__.
+_new = object.__new__
+_set_quote = _slot_setter(QuoteEvent, "quote")
+_set_received_at = _slot_setter(QuoteEvent, "received_at")
 
 
 @attrs.frozen(kw_only=True)

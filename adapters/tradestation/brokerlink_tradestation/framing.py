@@ -1,6 +1,6 @@
 """TradeStation's stream envelope on top of the core NDJSON reader (NOTES.md §5, §10).
 
-:func:`ts_frames` wraps :func:`brokerlink.runtime.streaming.ndjson_frames` (connect, line
+:func:`ts_frames` wraps :func:`brokerlink.runtime.streaming.ndjson_lines` (connect, line
 framing, reconnect after drops) with what is TradeStation's own:
 
 - ``{"Heartbeat": n, "Timestamp": ...}`` every ~5 s on an idle stream: dropped, but it resets the
@@ -15,19 +15,25 @@ framing, reconnect after drops) with what is TradeStation's own:
   and ``EndSnapshot`` pass through to the stream that asked;
 - v2 streams end with a text line ``END`` (reopen) or ``ERROR - ...`` (reopen, unless it says
   the symbol is invalid or not entitled).
+
+All of it runs inside the core reader's ``decode`` (control frames raise its ``Reconnect``), and
+the inactivity timeout is the core reader's (one timer per connection, checked around network
+reads): a frame goes through one generator, not one per layer. A stream may pass its own line
+``decode`` (the quote stream's msgspec struct), whose non-``dict`` results pass straight
+through, and a ``data`` callback for the remaining data ``dict`` frames, so it needs no
+generator of its own on top.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
-from typing import Any, cast
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any, TypeVar, overload
 
 from brokerlink import errors
 from brokerlink._http import Response
 from brokerlink.adapter import StreamSession
 from brokerlink.runtime.retry import RetryPolicy
-from brokerlink.runtime.streaming import ErrorTable, ndjson_frames
+from brokerlink.runtime.streaming import ErrorTable, Reconnect, json_object, ndjson_lines
 from brokerlink_tradestation.errors import error_from_item, error_from_text
 from brokerlink_tradestation.wire import BROKER
 
@@ -37,10 +43,11 @@ IDLE_TIMEOUT = 30.0
 """Seconds without any line (heartbeats included) before a stream is considered dead."""
 
 _RETRY_TITLES = frozenset({"internalservererror", "serviceunavailable", "gatewaytimeout"})
+T = TypeVar("T")
 
 
-def _never(frame: Mapping[str, Any]) -> bool:
-    return False
+def _decode_json(line: bytes) -> dict[str, Any]:
+    return json_object(line, broker=BROKER)
 
 
 def _control(frame: Mapping[str, Any]) -> str | None:
@@ -77,7 +84,37 @@ def _legacy_line(exc: errors.ResponseFormatError) -> errors.BrokerError | None:
     return None
 
 
-async def ts_frames(
+@overload
+def ts_frames(
+    session: StreamSession,
+    url: str,
+    query: Callable[[], Mapping[str, str | None]],
+    check: ErrorTable,
+    *,
+    idle_timeout: float = ...,
+    on_connect: Callable[[Response], None] | None = ...,
+    backoff: RetryPolicy | None = ...,
+    heartbeats: bool = ...,
+    decode: None = ...,
+    data: None = ...,
+    on_chunk: Callable[[], None] | None = ...,
+) -> AsyncIterator[dict[str, Any]]: ...
+@overload
+def ts_frames(
+    session: StreamSession,
+    url: str,
+    query: Callable[[], Mapping[str, str | None]],
+    check: ErrorTable,
+    *,
+    idle_timeout: float = ...,
+    on_connect: Callable[[Response], None] | None = ...,
+    backoff: RetryPolicy | None = ...,
+    heartbeats: bool = ...,
+    decode: Callable[[bytes], T | dict[str, Any] | None] | None = ...,
+    data: Callable[[dict[str, Any]], T | None],
+    on_chunk: Callable[[], None] | None = ...,
+) -> AsyncIterator[T]: ...
+def ts_frames(
     session: StreamSession,
     url: str,
     query: Callable[[], Mapping[str, str | None]],
@@ -87,71 +124,61 @@ async def ts_frames(
     on_connect: Callable[[Response], None] | None = None,
     backoff: RetryPolicy | None = None,
     heartbeats: bool = False,
-) -> AsyncIterator[dict[str, Any]]:
+    decode: Callable[[bytes], Any] | None = None,
+    data: Callable[[dict[str, Any]], Any] | None = None,
+    on_chunk: Callable[[], None] | None = None,
+) -> AsyncIterator[Any]:
     """Data frames of a TradeStation stream, reopened after drops, GoAway and silence;
-    ``heartbeats`` passes heartbeat frames through too (for callers that keep time by them)."""
-    policy = backoff or RetryPolicy(max_retries=session.max_reconnects)
-    failures = 0
-    while True:
-        # ndjson_frames is an async generator; closing it closes the HTTP response.
-        frames = cast(
-            AsyncGenerator[dict[str, Any], None],
-            ndjson_frames(
-                session, url, query, check, broker=BROKER, on_connect=on_connect,
-                backoff=policy, is_heartbeat=_never,
-            ),
-        )  # fmt: skip
-        reason: errors.OperationFailedError | None = None
+    ``heartbeats`` passes heartbeat frames through too (for callers that keep time by them).
+
+    ``decode`` turns each line into a frame (by default its JSON object, a ``dict``). It may
+    return its own item for the data frames it recognises, which passes straight through, or
+    ``None`` to skip the line; for anything else it must return the ``dict`` (as
+    :func:`json_object` does), so heartbeats, GoAway and errors are still handled here.
+    ``data``, when given, turns each remaining data ``dict`` into the item to yield, or
+    ``None`` to skip it. ``on_chunk`` is the core reader's (called as each piece of the body
+    arrives).
+
+    The result is the core reader's own async generator: the envelope is handled inside its
+    ``decode`` (control frames raise :class:`~brokerlink.runtime.streaming.Reconnect`), so a
+    frame passes through no generator of TradeStation's.
+    """
+    read = _decode_json if decode is None else decode
+
+    def line(raw: bytes) -> Any:
         try:
-            while True:
-                try:
-                    async with asyncio.timeout(idle_timeout):
-                        frame = await anext(frames)
-                except errors.ResponseFormatError as exc:
-                    legacy = _legacy_line(exc)
-                    if legacy is None:
-                        raise
-                    if not isinstance(legacy, errors.OperationFailedError):
-                        raise legacy from None
-                    reason = legacy
-                    break
-                except errors.BrokerError:
-                    raise
-                except TimeoutError:
-                    reason = errors.TimeoutError(
-                        f"no data or heartbeat for {idle_timeout:g} s: reopening the stream",
-                        broker=BROKER,
-                    )
-                    break
-                control = _control(frame)
-                if control == "heartbeat":
-                    if heartbeats:
-                        yield frame
-                    continue
-                if control is None:
-                    failures = 0
-                    yield frame
-                    continue
-                if control == "goaway":
-                    break  # the server asked us to reopen: no backoff
-                if control == "duallogon":
-                    reason = errors.NetworkError(
-                        "DualLogon: another session opened this stream; reopening after a pause",
-                        broker=BROKER,
-                    )
-                    break
-                title = str(frame.get("Error", "")).replace(" ", "").lower()
-                problem = error_from_item(frame, path=url)
-                if title in _RETRY_TITLES and isinstance(problem, errors.OperationFailedError):
-                    reason = problem
-                    break
-                raise problem
-        finally:
-            await frames.aclose()
-        if reason is None:
-            continue
-        delay = policy.delay(failures, reason)
-        if delay is None:
-            raise reason
-        failures += 1
-        await asyncio.sleep(delay)
+            frame = read(raw)
+        except errors.ResponseFormatError as exc:
+            legacy = _legacy_line(exc)
+            if legacy is None:
+                raise
+            if not isinstance(legacy, errors.OperationFailedError):
+                raise legacy from None
+            raise Reconnect(legacy) from None
+        if type(frame) is not dict:  # the decoder's own item, or None
+            return frame
+        control = _control(frame)
+        if control is None:
+            return frame if data is None else data(frame)
+        if control == "heartbeat":
+            return frame if heartbeats else None
+        if control == "goaway":
+            raise Reconnect()  # the server asked us to reopen: no backoff
+        if control == "duallogon":
+            raise Reconnect(
+                errors.NetworkError(
+                    "DualLogon: another session opened this stream; reopening after a pause",
+                    broker=BROKER,
+                )
+            )
+        title = str(frame.get("Error", "")).replace(" ", "").lower()
+        problem = error_from_item(frame, path=url)
+        if title in _RETRY_TITLES and isinstance(problem, errors.OperationFailedError):
+            raise Reconnect(problem)
+        raise problem
+
+    return ndjson_lines(
+        session, url, query, check, line, broker=BROKER, on_connect=on_connect,
+        backoff=backoff or RetryPolicy(max_retries=session.max_reconnects),
+        idle_timeout=idle_timeout, on_chunk=on_chunk,
+    )  # fmt: skip

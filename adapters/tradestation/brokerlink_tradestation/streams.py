@@ -3,9 +3,7 @@
 All ride on :func:`~brokerlink_tradestation.framing.ts_frames` (heartbeats, idle timeout, GoAway,
 DualLogon, reconnect with backoff). What each stream adds:
 
-- quotes: frames carry *changes*; they are merged into the last full quote per symbol (matched
-  case-insensitively: the live stream sometimes sends ``"spy"``). A per-symbol failure warns and
-  the stream goes on; when every symbol failed, the first failure is raised;
+- quotes: see :mod:`brokerlink_tradestation.quote_stream` (the hot path);
 - bars: re-sent while forming (``BarStatus`` ``Open``), complete once ``Closed``; after a
   reconnect the replayed history is skipped up to the last complete bar delivered;
 - orders and positions: see :mod:`brokerlink_tradestation.account_streams`;
@@ -15,8 +13,7 @@ DualLogon, reconnect with backoff). What each stream adds:
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,17 +25,16 @@ import cattrs
 from brokerlink import errors
 from brokerlink.adapter import StreamSession
 from brokerlink.instruments import Instrument
-from brokerlink.models import Bar, BarEvent, QuoteEvent
+from brokerlink.models import Bar, BarEvent
 from brokerlink.runtime.streaming import ErrorTable
 from brokerlink.timeframes import Timeframe
 from brokerlink.timeutil import utcnow
-from brokerlink_tradestation import parse
 from brokerlink_tradestation.account_streams import stream_orders, stream_positions
-from brokerlink_tradestation.capabilities import MAX_QUOTE_SYMBOLS
 from brokerlink_tradestation.errors import error_from_item
 from brokerlink_tradestation.framing import ts_frames
 from brokerlink_tradestation.marketdata import bar_query
 from brokerlink_tradestation.models import DepthLevel, MarketDepth, OptionSpreadQuote, TickBar
+from brokerlink_tradestation.quote_stream import StreamSymbolWarning, stream_quotes
 from brokerlink_tradestation.symbology import from_tradestation, to_tradestation
 from brokerlink_tradestation.wire import BROKER, Fields
 
@@ -57,53 +53,6 @@ __all__ = [
 
 UrlOf = Callable[[str], str]
 _NEW_YORK = ZoneInfo("America/New_York")
-
-
-class StreamSymbolWarning(UserWarning):
-    """A stream reported one symbol as failed (``FAILED, NOT ENTITLED``, ...) and goes on."""
-
-
-def _path(symbols: Sequence[str]) -> str:
-    return ",".join(quote(s, safe="@$") for s in symbols)
-
-
-async def stream_quotes(
-    session: StreamSession,
-    conv: cattrs.Converter,
-    url_of: UrlOf,
-    instruments: Sequence[Instrument],
-    check: ErrorTable,
-) -> AsyncIterator[QuoteEvent]:
-    """``/marketdata/stream/quotes/{symbols}`` (at most 100 symbols per stream)."""
-    if len(instruments) > MAX_QUOTE_SYMBOLS:
-        raise errors.NotSupportedError(
-            f"one TradeStation quote stream takes at most {MAX_QUOTE_SYMBOLS} symbols, got "
-            f"{len(instruments)}; open one stream per batch",
-            broker=BROKER,
-        )
-    wanted = {to_tradestation(i).lower(): i for i in instruments}
-    url = url_of(f"/marketdata/stream/quotes/{_path([to_tradestation(i) for i in instruments])}")
-    merged: dict[str, dict[str, Any]] = {}
-    failed: dict[str, errors.BrokerError] = {}
-    async for frame in ts_frames(session, url, dict, check):
-        symbol = str(frame.get("Symbol", "")).lower()
-        if "Error" in frame:
-            problem = error_from_item(frame, path="/marketdata/stream/quotes")
-            failed[symbol] = problem
-            if set(wanted) <= set(failed):
-                raise problem
-            warnings.warn(f"[tradestation] {problem.message}", StreamSymbolWarning, stacklevel=2)
-            continue
-        target = wanted.get(symbol)
-        if target is None:
-            continue
-        previous = merged.get(symbol)
-        full = frame if previous is None else {**previous, **frame}  # frames are never mutated
-        merged[symbol] = full
-        # The instrument is the one asked for: parsing Symbol again per frame would be waste.
-        yield QuoteEvent(
-            quote=parse.quote_from_ts(Fields(conv, full), target), received_at=utcnow()
-        )
 
 
 def bar_from_frame(item: Fields, timeframe: Timeframe) -> Bar:
