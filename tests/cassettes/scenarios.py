@@ -115,14 +115,14 @@ def trailing_stop(broker: Broker) -> None:
 
 
 def bracket_group(broker: Broker) -> None:
-    entry = bl.NewOrder.market("SPY", bl.BUY, 1, client_id="casbrk1")
-    group = bl.OrderGroup.bracket(entry, take_profit="900.00", stop_loss="100.00")
+    # A resting limit entry: every broker takes it in a bracket (Tradier refuses market entries).
+    entry = bl.NewOrder.limit("SPY", bl.BUY, 1, "100.00", client_id="casbrk1")
+    group = bl.OrderGroup.bracket(entry, take_profit="900.00", stop_loss="50.00")
     orders = broker.place(group)
     assert len(orders) == 3
-    assert orders[0].status is bl.OrderStatus.FILLED or broker.order(orders[0].id).status in (
-        bl.OrderStatus.FILLED,
-        bl.OrderStatus.OPEN,
-    )
+    assert orders[0].limit_price == Decimal("100.00")
+    assert {o.type for o in orders[1:]} == {bl.OrderType.LIMIT, bl.OrderType.STOP}
+    broker.cancel(orders[0].id)
 
 
 def vertical_spread(broker: Broker) -> None:
