@@ -3,7 +3,8 @@
 **Market events** (quotes): ``POST /markets/events/session`` creates a session (valid 5 minutes
 until used; one at a time), then the HTTP stream ``GET <url>?symbols=...&sessionid=...`` sends
 one JSON object per line (``linebreak=true``). When the connection drops, a *new* session is
-created and the symbols subscribed again, with backoff; a stale session simply fails the connect
+created and the symbols subscribed again, with backoff; a stale session (expired after 5 minutes
+unused, or replaced by a newer one) fails the connect, as an ``{"error": "..."}`` answer or frame,
 and is replaced the same way. Frames become quote snapshots (:class:`QuoteBook`).
 
 **Account events** (orders): ``POST /accounts/events/session``, then the websocket named in the
@@ -28,7 +29,13 @@ import attrs
 import orjson
 
 from brokerlink import errors
-from brokerlink._http import URL, TransportFailure, WebSocketError, translate_transport_error
+from brokerlink._http import (
+    URL,
+    Response,
+    TransportFailure,
+    WebSocketError,
+    translate_transport_error,
+)
 from brokerlink.adapter import StreamSession
 from brokerlink.capabilities import StreamKind
 from brokerlink.instruments import Instrument
@@ -124,7 +131,12 @@ async def market_frames(
         )
         try:
             opened = ndjson_frames(
-                session, url, _fixed(query), check, broker=BROKER, backoff=RetryPolicy.never()
+                session,
+                url,
+                _fixed(query),
+                _connect_check(check),
+                broker=BROKER,
+                backoff=RetryPolicy.never(),
             )
             # ndjson_frames is an async generator: closing it closes its response.
             reader = cast("AsyncGenerator[dict[str, Any], None]", opened)
@@ -188,6 +200,39 @@ def _fixed(query: dict[str, str]) -> Callable[[], dict[str, str | None]]:
     """The query of one connection (each reconnect makes a new session, so a new query)."""
     frozen: dict[str, str | None] = dict(query)
     return lambda: frozen
+
+
+def _connect_check(
+    check: Callable[[Any], errors.BrokerError | None],
+) -> Callable[[Response], errors.BrokerError | None]:
+    """``check`` for the market stream's connect, which refuses with ``{"error": "..."}``: about
+    the session (expired, unknown, replaced), a retryable failure, so a new session is made; about
+    a symbol, the symbol's error. Anything else goes to the error table."""
+
+    def checked(response: Response) -> errors.BrokerError | None:
+        message = _refusal(response)
+        if message is not None and "session" in message.lower():
+            return errors.NetworkError(
+                f"the market stream refused its session ({message}); creating a new one",
+                broker=BROKER,
+            )
+        if message is not None and "symbol" in message.lower():
+            return errors.SymbolNotFoundError(message, broker=BROKER)
+        return check(response)
+
+    return checked
+
+
+def _refusal(response: Response) -> str | None:
+    """The ``error`` text of a refused stream connect (HTTP 4xx, ``{"error": "..."}``), or None."""
+    if response.status_code < 400 or not response.content.lstrip().startswith(b"{"):
+        return None
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+    found = body.get("error") if isinstance(body, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _stream_error(message: str) -> None:

@@ -119,6 +119,12 @@ class StreamSessions:
             return False
         return session.streams > 0 or self._clock() - session.last_used < self._ttl
 
+    def streaming(self, kind: str) -> list[str]:
+        """The ids of the sessions of ``kind`` a stream is using now, oldest first (tests and
+        diagnostics: a client that reconnected cleanly holds exactly one)."""
+        with self._lock:
+            return [s.sessionid for s in self._sessions.values() if s.kind == kind and s.streams]
+
     def is_alive(self, session: StreamSession) -> bool:
         """Whether a session a stream holds is still the live one (not retired)."""
         with self._lock:

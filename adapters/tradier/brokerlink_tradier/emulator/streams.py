@@ -16,6 +16,10 @@
 A bad session id or symbol is answered ``{"error": "..."}`` (the documented websocket shape;
 the HTTP streams use it too, with status 400). Without ``linebreak=true`` the HTTP stream's
 objects follow each other with no separator, as Tradier sends them.
+
+The engine's stream faults (latency, gap, drop) planned for a websocket's path apply to its
+messages as they do to the HTTP streams' frames: a ``DropConnection`` hangs up (close code 1011)
+before the next message, heartbeats included, so a client's reconnect can be tested.
 """
 
 from __future__ import annotations
@@ -28,7 +32,13 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from brokerlink._http import Request
-from brokerlink.emulator.http import EmulatorSocket, Reply, SocketClosed
+from brokerlink.emulator.http import (
+    ConnectionDropped,
+    EmulatorSocket,
+    Reply,
+    SocketClosed,
+    faulted_frames,
+)
 from brokerlink.errors import SymbolNotFoundError
 from brokerlink.instruments import Instrument
 
@@ -153,13 +163,26 @@ def _account_stream(front: TradierFront, request: Request) -> Reply:
     return _http_stream(front, events, linebreak=True)
 
 
-async def _pump(socket: EmulatorSocket, events: AsyncIterator[dict[str, Any]]) -> None:
+async def _encoded(events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    async for event in events:
+        yield dumps(event)
+
+
+async def _pump(
+    front: TradierFront, socket: EmulatorSocket, events: AsyncIterator[dict[str, Any]]
+) -> None:
+    frames = faulted_frames(_encoded(events), front.engine.faults, socket.path)
     try:
-        async for event in events:
-            await socket.send_text(dumps(event).decode())
+        async for frame in frames:
+            await socket.send_text(frame.decode())
     except SocketClosed:
         return
+    except ConnectionDropped:
+        # A planned DropConnection: hang up mid-stream, as a lost connection would.
+        await socket.close(1011, "connection dropped")
+        return
     finally:
+        await frames.aclose()
         closer = getattr(events, "aclose", None)
         if closer is not None:
             await closer()
@@ -167,7 +190,7 @@ async def _pump(socket: EmulatorSocket, events: AsyncIterator[dict[str, Any]]) -
     await socket.close(1000, "session replaced")
 
 
-async def _serve(socket: EmulatorSocket, subscribe: Any) -> None:
+async def _serve(front: TradierFront, socket: EmulatorSocket, subscribe: Any) -> None:
     """Read subscriptions until the client leaves; each valid one replaces the stream."""
     task: asyncio.Task[None] | None = None
     try:
@@ -188,7 +211,7 @@ async def _serve(socket: EmulatorSocket, subscribe: Any) -> None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            task = asyncio.create_task(_pump(socket, events))
+            task = asyncio.create_task(_pump(front, socket, events))
     except SocketClosed:
         return
     finally:
@@ -214,7 +237,7 @@ async def market_socket(front: TradierFront, socket: EmulatorSocket) -> None:
         filters = _filters([s.lower() for s in _strings(payload, "filter")])
         return _attached(front, session, market_events(front, session, targets, filters))
 
-    await _serve(socket, subscribe)
+    await _serve(front, socket, subscribe)
 
 
 async def account_socket(front: TradierFront, socket: EmulatorSocket) -> None:
@@ -229,7 +252,7 @@ async def account_socket(front: TradierFront, socket: EmulatorSocket) -> None:
         feed = account_events(front, session, exclude, after=account_cursor(front))
         return _attached(front, session, feed)
 
-    await _serve(socket, subscribe)
+    await _serve(front, socket, subscribe)
 
 
 ROUTES = (
