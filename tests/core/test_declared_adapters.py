@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 from support.fake_adapter import Recorder, json_response
 
 import brokerlink as bl
 from brokerlink import _http
+from brokerlink.adapter import DeclaredAdapter, Environment
+from brokerlink.registry import AdapterRegistry
 
 
-def _declared_selectors() -> list[str]:
-    """``<adapter>:<first non-emulator environment>`` of every still declared-only adapter."""
-    from brokerlink.adapter import DeclaredAdapter
-    from brokerlink.registry import AdapterRegistry
+class _Planned(DeclaredAdapter):
+    """A broker package that so far declares only its environments (as third parties start)."""
 
-    registry = AdapterRegistry()
-    found = []
-    for name in registry.names():
-        kind = registry.get(name)
-        if issubclass(kind, DeclaredAdapter):
-            env = next(e for e, spec in kind.environments.items() if not spec.is_emulator)
-            found.append(f"{name}:{env}")
-    return found
+    name = "planned"
+    display_name = "Planned"
+    environments = MappingProxyType(
+        {"sandbox": Environment(name="sandbox", base_url="https://sandbox.planned.invalid/v1")}
+    )
 
 
-@pytest.mark.parametrize("selector", _declared_selectors())
-def test_every_call_is_refused_before_any_request(
-    selector: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    prefix = "BROKERLINK_" + selector.upper().replace(":", "_")
-    monkeypatch.setenv(f"{prefix}_ACCESS_TOKEN", "test-token-not-real")
+def test_every_call_is_refused_before_any_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROKERLINK_PLANNED_SANDBOX_ACCESS_TOKEN", "test-token-not-real")
+    registry = AdapterRegistry(discover=list)
+    registry.register(_Planned)
     recorder = Recorder(lambda request: json_response(200, {}))
-    broker = bl.connect(selector, transport=recorder.transport, account="X1234567")
+    broker = bl.connect(
+        "planned:sandbox", transport=recorder.transport, account="X1234567", registry=registry
+    )
     assert broker.capabilities.features == frozenset()
     with pytest.raises(bl.NotSupportedError, match="accounts is not supported"):
         broker.accounts()
