@@ -54,7 +54,9 @@ def stream_transcript(request: pytest.FixtureRequest) -> Iterator[TranscriptSess
     marked adapter's in-process emulator with ``--record-mode`` other than ``none``, replayed
     otherwise; a replay the transcript could not answer fails the test."""
     adapter = _adapter(request, "stream_transcript")
-    record = str(request.config.getoption("--record-mode", default="none")) != "none"
+    # pytest-recording's fixture: its --record-mode default (none) applies when the option is
+    # not given; reading the raw option would see None and record on every run.
+    record = str(request.getfixturevalue("record_mode")) != "none"
     directory = request.getfixturevalue("vcr_cassette_dir")
     name = request.getfixturevalue("default_cassette_name")
     path = Path(directory) / f"{name}.stream.jsonl"
