@@ -83,8 +83,10 @@ class OrderGroup:
         A price for ``take_profit`` becomes a ``LIMIT`` exit, a price for ``stop_loss`` a ``STOP``
         exit: opposite side, ``effect=CLOSE``, the entry's instrument, quantity and account, and
         the entry's time in force unless ``exit_time_in_force`` is given (``GTC`` keeps the exits
-        working after the day). Ready-made ``NewOrder`` exits are used as they are, except that
-        one without an account takes the entry's.
+        working after the day). Built exits take client ids derived from the entry's
+        (``<entry>-tp``, ``<entry>-sl``), so the group is traceable at the broker and the same
+        bracket is the same request every time. Ready-made ``NewOrder`` exits are used as they
+        are, except that one without an account takes the entry's.
         """
         if entry.is_multi_leg:
             raise _fail("orders", "a bracket's entry must be a single-leg order")
@@ -96,6 +98,7 @@ class OrderGroup:
                 take_profit = NewOrder.limit(
                     entry.instrument, side, qty, take_profit, effect=close, time_in_force=tif,
                     expires_at=expires, account=entry.account,
+                    client_id=exit_client_id(entry.client_id, "tp"),
                 )  # fmt: skip
         except InvalidOrderError as exc:
             raise _fail("take_profit", exc.message) from exc
@@ -104,6 +107,7 @@ class OrderGroup:
                 stop_loss = NewOrder.stop(
                     entry.instrument, side, qty, stop_loss, effect=close, time_in_force=tif,
                     expires_at=expires, account=entry.account,
+                    client_id=exit_client_id(entry.client_id, "sl"),
                 )  # fmt: skip
         except InvalidOrderError as exc:
             raise _fail("stop_loss", exc.message) from exc
@@ -133,6 +137,14 @@ class OrderGroup:
     def with_account(self, account: str | None) -> OrderGroup:
         """A copy with every order set to ``account``."""
         return attrs.evolve(self, orders=tuple(o.with_account(account) for o in self.orders))
+
+
+def exit_client_id(entry_client_id: str, role: str) -> str:
+    """The client id of a bracket exit built for the entry ``entry_client_id`` (``role``: tp/sl).
+
+    Client ids are at most 40 characters, so a long entry id is cut to leave room for the suffix.
+    """
+    return f"{entry_client_id[: 39 - len(role)]}-{role}"
 
 
 def _check_bracket(entry: NewOrder, take_profit: NewOrder, stop_loss: NewOrder) -> None:

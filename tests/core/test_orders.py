@@ -493,3 +493,13 @@ def test_group_orders_share_one_account() -> None:
     moved = OrderGroup.oco(a.with_account(None), b.with_account(None)).with_account("ACC3333333")
     assert {o.account for o in moved.orders} == {"ACC3333333"}
     assert [o.client_id for o in moved.orders] == [a.client_id, b.client_id]
+
+
+def test_bracket_exits_take_client_ids_derived_from_the_entry() -> None:
+    entry = NewOrder.limit("AAPL", Side.BUY, 1, "100", client_id="entry-1")
+    group = OrderGroup.bracket(entry, take_profit="110", stop_loss="90")
+    assert [o.client_id for o in group.orders] == ["entry-1", "entry-1-tp", "entry-1-sl"]
+    long_entry = entry.evolve(client_id="x" * 40)
+    exits = OrderGroup.bracket(long_entry, take_profit="110", stop_loss="90").children
+    assert [len(o.client_id) for o in exits] == [40, 40]
+    assert exits[0].client_id.endswith("-tp")
