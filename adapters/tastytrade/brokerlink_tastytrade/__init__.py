@@ -94,12 +94,13 @@ class TastytradeAdapter(Adapter):
         return error_from_tastytrade(response)
 
     def authenticate(self) -> Auth | None:
-        """OAuth or a bearer token from the profile (a placeholder token on the emulator)."""
-        return tastytrade_auth(self.profile, self.environment)
+        """The profile's credentials (refreshed through :meth:`oauth_spec`); on the emulator
+        without credentials, an automatic OAuth login (see :func:`.auth.tastytrade_auth`)."""
+        return tastytrade_auth(self.environment, self.profile)
 
-    def oauth_spec(self) -> OAuthSpec | None:
-        """tastytrade's OAuth server for this environment (:mod:`brokerlink_tastytrade.auth`)."""
-        return oauth_spec(self.environment.name)
+    def oauth_spec(self) -> OAuthSpec:
+        """tastytrade's OAuth server for this environment (the emulator's on its host)."""
+        return oauth_spec(self.environment)
 
     def emulator_transport(self, engine: Engine) -> Transport:
         """The in-process transport of the tastytrade wire front."""
@@ -332,9 +333,14 @@ class TastytradeAdapter(Adapter):
 async def _bearer(session: StreamSession, base_url: str) -> str:
     """``Bearer <token>`` as the session's auth would send it (the streamer's ``auth-token``).
 
-    The auth flow runs on a probe request; requests it needs first (a token refresh) are sent
-    for it. The emulator has no auth and takes any token.
+    An OAuth strategy hands out its current access token, refreshed first (single-flight) when
+    it is about to expire; any other auth runs its flow on a probe request, the requests it needs
+    first being sent for it. Without auth (a test transport) a placeholder is sent.
     """
+    from brokerlink.oauth import OAuthStrategy
+
+    if isinstance(session.auth, OAuthStrategy):
+        return "Bearer " + await session.auth.fresh_access_token(session.client)
     if session.auth is None:
         return "Bearer emulator"
     probe = Request("GET", base_url + "/customers/me")

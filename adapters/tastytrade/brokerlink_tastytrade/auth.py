@@ -1,51 +1,51 @@
-"""tastytrade authentication: OAuth2 only (refs/tastytrade/NOTES.md §2).
+"""tastytrade's OAuth 2.0 server, declared once as an :class:`~brokerlink.oauth.OAuthSpec`
+(refs/tastytrade/NOTES.md §1, §2).
 
-The session login (``POST /sessions``) was decommissioned on 2026-02-11. What is particular to
-tastytrade is declared here as data, for the shared OAuth flow to consume:
+The session login (``POST /sessions``) was decommissioned on 2026-02-11: OAuth2 is the only way
+in. What is particular to tastytrade:
 
-- the token endpoint lives **on the API host** (``POST /oauth/token``), per environment, and the
-  consent page on my.tastytrade.com (sandbox: its staging twin);
-- the refresh-token grant sends ``grant_type``, ``refresh_token`` and ``client_secret`` in a
-  JSON body (``client_id`` optional), **without** an ``Authorization`` header, and with the
-  mandatory ``User-Agent``;
+- the token endpoint lives **on the API host** (``POST /oauth/token``), per environment; the
+  consent page of the authorization-code flow is ``my.tastytrade.com/auth.html`` (the sandbox's
+  ``cert-my.staging-tasty.works/auth.html`` is from secondary sources only, and the code flow
+  itself is described for "trusted partner" apps by secondary notes: personal use takes the
+  refresh token of a grant created on the app's page instead);
+- token requests carry ``client_id`` and ``client_secret`` in a JSON body
+  (``client_secret_post``; the documented refresh example is JSON), never an ``Authorization``
+  header, and the mandatory ``product/version`` ``User-Agent`` (401 without it);
 - access tokens last 15 minutes (``expires_in`` 900) and cannot be extended; refresh tokens do
-  not expire; a personal grant yields a refresh token directly;
-- scopes ``read``, ``trade``, ``openid``, space-separated;
+  not expire and do not rotate (a refresh may answer a new one, which the core then stores);
+- scopes ``read``, ``trade``, ``openid`` (space-separated); ``openid`` yields an ``id_token``;
+- no PKCE and no revocation endpoint are documented, so neither is used (``brokerlink logout``
+  only deletes the stored tokens);
 - REST calls send ``Authorization: Bearer <token>``, and the account streamer wants the same
   ``Bearer <token>`` text in its ``auth-token`` field.
 
-:func:`oauth_spec` turns these declarations into the core's :class:`~brokerlink.oauth.OAuthSpec`,
-so :func:`tastytrade_auth` gives a refreshing strategy when a client id, secret and refresh token
-are configured (or stored by ``brokerlink login``), and a static bearer token from
-``BROKERLINK_<PROFILE>_ACCESS_TOKEN`` otherwise.
+The ``emulator`` environment declares the same server on the emulator's host
+(``/oauth/authorize`` and ``/oauth/token`` beside the REST paths), so a served emulator (its
+``base_url`` relocated) carries its OAuth endpoints along.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
-import attrs
-
-from brokerlink.auth import StaticToken, bearer_from_environment
 from brokerlink.oauth import OAuthSpec, standard_identity
-from brokerlink_tastytrade.environments import EMULATOR_BASE_URL
 
 if TYPE_CHECKING:
-    from brokerlink._http import Auth
     from brokerlink.adapter import Environment
+    from brokerlink.auth import AuthStrategy
     from brokerlink.config import Profile
 
 __all__ = [
     "ACCESS_TOKEN_LIFETIME",
-    "EMULATOR_TOKEN",
-    "OAUTH",
+    "AUTHORIZE_PATH",
+    "EMULATOR_REDIRECT_URI",
     "SCOPES",
-    "AuthCodeParameters",
-    "OAuthEndpoints",
-    "RefreshGrant",
+    "SCOPE_MAP",
+    "TOKEN_PATH",
     "oauth_spec",
     "tastytrade_auth",
 ]
@@ -53,111 +53,94 @@ __all__ = [
 SCOPES: tuple[str, ...] = ("read", "trade", "openid")
 """Every tastytrade scope: read account data, trade, and an OpenID ``id_token``."""
 
+SCOPE_MAP: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "read": ("read",),
+        "trade": ("trade",),
+        # Quotes, the quote token for DxLink and the account streamer are all under `read`.
+        "market_data": ("read",),
+        "stream": ("read",),
+    }
+)
+"""Neutral scope -> the tastytrade scopes that grant it."""
+
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
 """How long an access token lives (``expires_in`` 900); refresh tokens never expire."""
 
+AUTHORIZE_PATH = "/oauth/authorize"
+"""The emulator's consent page, on its own host (tastytrade's is on my.tastytrade.com)."""
 
-@attrs.frozen(kw_only=True)
-class RefreshGrant:
-    """How the refresh-token grant is sent: a JSON body, client secret inside, no Basic auth."""
+TOKEN_PATH = "/oauth/token"
+"""Code exchange and refresh, on the API host."""
 
-    grant_type: str = "refresh_token"
-    body_format: Literal["json"] = "json"
-    client_secret_in_body: bool = True
-    client_id_required: bool = False
-    authorization_header: bool = False
+EMULATOR_REDIRECT_URI = "http://localhost:3000"
+"""The callback :class:`~brokerlink.oauth.EmulatorLogin` names (read, never opened)."""
 
 
-@attrs.frozen(kw_only=True)
-class AuthCodeParameters:
-    """The authorization-code flow (trusted partners): what the consent URL and exchange carry."""
-
-    response_type: str = "code"
-    authorize_params: tuple[str, ...] = (
-        "response_type",
-        "client_id",
-        "redirect_uri",
-        "scope",
-        "state",
-    )
-    exchange_params: tuple[str, ...] = (
-        "grant_type",
-        "code",
-        "client_id",
-        "client_secret",
-        "redirect_uri",
-    )
-    scope_separator: str = " "
+def _url(environment: Environment, role: str, path: str) -> str:
+    found = environment.urls.get(role)
+    if found is not None:
+        return found
+    # An environment without the role (a hand-made one) serves OAuth on its API host.
+    parts = urlsplit(environment.base_url.rstrip("/"))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path + path, "", ""))
 
 
-@attrs.frozen(kw_only=True)
-class OAuthEndpoints:
-    """tastytrade's OAuth declarations for one environment."""
-
-    authorize_url: str
-    token_url: str
-    scopes: tuple[str, ...] = SCOPES
-    token_endpoint_auth: Literal["client_secret_post"] = "client_secret_post"
-    access_token_lifetime: timedelta = ACCESS_TOKEN_LIFETIME
-    refresh: RefreshGrant = attrs.field(factory=RefreshGrant)
-    auth_code: AuthCodeParameters = attrs.field(factory=AuthCodeParameters)
-
-
-OAUTH: Mapping[str, OAuthEndpoints] = MappingProxyType(
-    {
-        "live": OAuthEndpoints(
-            authorize_url="https://my.tastytrade.com/auth.html",
-            token_url="https://api.tastyworks.com/oauth/token",
-        ),
-        # Sandbox and live credentials are separate: a token from one fails in the other.
-        "sandbox": OAuthEndpoints(
-            authorize_url="https://cert-my.staging-tasty.works/auth.html",
-            token_url="https://api.cert.tastyworks.com/oauth/token",
-        ),
-        # The emulator's OAuth server answers on its own host (``brokerlink login``).
-        "emulator": OAuthEndpoints(
-            authorize_url=f"{EMULATOR_BASE_URL}/oauth/authorize",
-            token_url=f"{EMULATOR_BASE_URL}/oauth/token",
-        ),
-    }
-)
-"""The OAuth endpoints per environment."""
-
-EMULATOR_TOKEN = "emulator-access-token"
-"""The placeholder bearer token sent to the emulator, which accepts any non-empty token."""
-
-
-def oauth_spec(environment: str) -> OAuthSpec | None:
-    """The core's OAuth declaration for ``environment`` (``None`` for the emulator)."""
-    found = OAUTH.get(environment)
-    if found is None:
-        return None
+def oauth_spec(environment: Environment) -> OAuthSpec:
+    """tastytrade's OAuth server for ``environment`` (see the module docstring)."""
     return OAuthSpec(
-        authorize_url=found.authorize_url,
-        token_url=found.token_url,
-        client_auth=found.token_endpoint_auth,
-        token_body=found.refresh.body_format,
-        default_scopes=found.scopes,
-        # tastytrade has two working scopes: `read` covers account data, quotes and streams.
-        scope_map={
-            "read": ("read",),
-            "trade": ("trade",),
-            "market_data": ("read",),
-            "stream": ("read",),
-        },
-        scope_separator=found.auth_code.scope_separator,
-        access_token_lifetime=found.access_token_lifetime,
+        authorize_url=_url(environment, "authorize", AUTHORIZE_PATH),
+        token_url=_url(environment, "token", TOKEN_PATH),
+        revoke_url=None,  # no revocation endpoint is documented
+        client_auth="client_secret_post",
+        token_body="json",  # the documented refresh request is a JSON body
+        pkce=False,  # not documented for tastytrade
+        default_scopes=SCOPES,
+        scope_map=SCOPE_MAP,
+        scope_separator=" ",
+        access_token_lifetime=ACCESS_TOKEN_LIFETIME,
+        rotates_refresh_tokens=False,
         requires_user_agent=True,
         identity=standard_identity,
     )
 
 
-def tastytrade_auth(profile: Profile, environment: Environment) -> Auth:
-    """A refreshing OAuth strategy when a refresh token is configured, else a static bearer
-    token from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN`` (a ``ConfigError`` names what to set).
+def tastytrade_auth(environment: Environment, profile: Profile) -> AuthStrategy:
+    """The auth for ``profile`` in ``environment``.
 
-    The emulator takes any bearer token, so it gets a fixed placeholder and needs no setup.
+    ``live``/``sandbox``: the profile's credentials (an access token, or a refresh token + client
+    id and secret from env vars or ``brokerlink login``'s store, refreshed as needed); a
+    ``ConfigError`` names what to set when there are none.
+
+    ``emulator``: credentials of the profile's own when it has some (env vars; or a stored login
+    when the emulator is served at ``base_url``, where ``brokerlink login`` can reach it), else an
+    :class:`~brokerlink.oauth.EmulatorLogin` with the emulator's registered client: no
+    credentials are needed, and every call still runs the real login, expiry and refresh path.
+    An in-process emulator is new on every connect, so a stored login could not be valid there.
     """
-    if environment.is_emulator:
-        return StaticToken(EMULATOR_TOKEN)
-    return bearer_from_environment(profile, spec=oauth_spec(environment.name))
+    from brokerlink.auth import bearer_from_environment
+    from brokerlink.config import credential
+    from brokerlink.oauth import (
+        EMULATOR_CLIENT_ID,
+        EMULATOR_CLIENT_SECRET,
+        EmulatorLogin,
+        MemoryTokenStore,
+        default_token_store,
+    )
+
+    spec = oauth_spec(environment)
+    if not environment.is_emulator:
+        return bearer_from_environment(profile, spec=spec)
+    has_own = any(credential(profile, field) for field in ("access_token", "refresh_token"))
+    if profile.base_url is not None:
+        if has_own or default_token_store().load(profile.name) is not None:
+            return bearer_from_environment(profile, spec=spec)
+    elif has_own:
+        return bearer_from_environment(profile, spec=spec, store=MemoryTokenStore())
+    return EmulatorLogin(
+        spec,
+        client_id=EMULATOR_CLIENT_ID,
+        client_secret=EMULATOR_CLIENT_SECRET,
+        redirect_uri=EMULATOR_REDIRECT_URI,
+        broker="tastytrade",
+    )

@@ -142,7 +142,7 @@ async def account_events(
         stack = contextlib.AsyncExitStack()
         try:
             ws = await open_socket(session, url, stack)
-            link = _Link(ws, token, heartbeat, clock)
+            link = _Link(ws, token, heartbeat, clock, bearer)
             await step(link.send(connect_message([account], token, link.next_id())))
             connected = False
             while True:
@@ -182,12 +182,23 @@ async def account_events(
 
 
 class _Link:
-    """One streamer connection: sends heartbeats while waiting for the next frame."""
+    """One streamer connection: sends heartbeats while waiting for the next frame.
+
+    A connection outlives the 15-minute access token, so every heartbeat asks ``bearer`` for
+    the current token (a refreshing strategy refreshes it when due) instead of repeating the
+    one ``connect`` carried.
+    """
 
     def __init__(
-        self, ws: AsyncWebSocketSession, token: str, every: float, clock: Callable[[], float]
+        self,
+        ws: AsyncWebSocketSession,
+        token: str,
+        every: float,
+        clock: Callable[[], float],
+        bearer: Callable[[], Awaitable[str]],
     ) -> None:
         self.ws, self.token, self.every, self.clock = ws, token, every, clock
+        self.bearer = bearer
         self.sent_at = clock()
         self.request_id = 0
 
@@ -205,6 +216,7 @@ class _Link:
             try:
                 text = await self.ws.receive_text(timeout=wait)
             except TimeoutError:
+                self.token = await self.bearer()
                 await self.send(heartbeat_message(self.token, self.next_id()))
                 continue
             frame = orjson.loads(text)

@@ -1,7 +1,8 @@
 """The tastytrade front's shared core: request checks, errors, symbols and order rendering.
 
-Every REST request must carry ``Authorization: Bearer <token>`` (any non-empty token; the
-OAuth endpoints come later) and a ``User-Agent``, else **401** in tastytrade's error envelope.
+Every REST request must carry ``Authorization: Bearer <token>`` (a token the front's OAuth
+server does not refuse: :meth:`TastyFrontBase.token_refusal`) and a ``User-Agent``, else **401**
+in tastytrade's error envelope.
 ``Accept-Version`` is optional: without it the oldest live version is served; a version older
 than that, or not ``YYYYMMDD``, is **406** ``{"error": {"code": 406, "message": "The requested
 version is not supported."}}``; the one behaviour that depends on it here is the mandatory start
@@ -19,7 +20,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
@@ -78,8 +79,6 @@ class TastyFrontBase(Front):
     """State and helpers the REST route mixins and the websocket handlers share."""
 
     name = "tastytrade"
-    public_paths: ClassVar[frozenset[str]] = frozenset()
-    """Paths served without a Bearer token (the OAuth token endpoint, once it is emulated)."""
 
     def __init__(self, engine: Engine, sandbox: SandboxOptions | None = None) -> None:
         super().__init__(engine)
@@ -124,11 +123,13 @@ class TastyFrontBase(Front):
     def check_request(self, request: Request) -> int:
         """Authorization, User-Agent and ``Accept-Version``; the effective version."""
         token = request.headers.get("authorization", "")
-        public = request.url.path in self.public_paths
-        if not public and (not token.startswith("Bearer ") or not token[7:].strip()):
+        if not token.startswith("Bearer ") or not token[7:].strip():
             raise TastyError(
                 401, "unauthorized", "Missing or invalid Authorization: send Bearer <access token>"
             )
+        refusal = self.token_refusal(token[7:].strip())
+        if refusal is not None:
+            raise TastyError(401, "unauthorized", refusal)
         if not request.headers.get("user-agent", "").strip():
             raise TastyError(
                 401, "unauthorized", "A User-Agent header (product/version) is required"
@@ -139,6 +140,11 @@ class TastyFrontBase(Front):
         if not _VERSION.fullmatch(wanted.strip()) or int(wanted) < OLDEST_VERSION:
             raise TastyError(406, 406, "The requested version is not supported.")
         return int(wanted)
+
+    def token_refusal(self, token: str) -> str | None:
+        """Why the access token ``token`` is refused (``None``: accepted); the front asks its
+        OAuth server."""
+        return None
 
     # -- symbols ------------------------------------------------------------------------------
     def today(self) -> date:

@@ -6,7 +6,9 @@ account numbers, a list or one string; ``auth-token``: ``Bearer <access token>``
 first; anything earlier is answered ``{"status": "error", ..., "message":
 "connect-not-completed"}``. Acks are ``{"status": "ok", "action", "web-socket-session-id",
 ["value",] "request-id"}`` (``request-id`` only when sent); a refused connect is
-``{"status": "error", "action": "connect", ..., "message": "failed"}``.
+``{"status": "error", "action": "connect", ..., "message": "failed"}``, which is also the answer
+to a ``connect`` token the front refuses on REST calls (an expired or revoked one; see
+:meth:`~.front.TastytradeFront.token_refusal`).
 
 Notifications ``{"type", "data", "timestamp"}`` carry full objects, the same as REST: ``Order``
 on every order change (with the routing steps ``Routed`` and ``In Flight`` before ``Live``, and
@@ -103,7 +105,12 @@ class AccountStreamerSession:
         value = message.get("value")
         wanted = [value] if isinstance(value, str) else value
         known = {a.id for a in self.engine.accounts()}
-        valid_token = isinstance(token, str) and token.startswith("Bearer ") and token[7:].strip()
+        valid_token = (
+            isinstance(token, str)
+            and token.startswith("Bearer ")
+            and token[7:].strip()
+            and self.front.token_refusal(token[7:]) is None
+        )
         if (
             not valid_token
             or not isinstance(wanted, list)
