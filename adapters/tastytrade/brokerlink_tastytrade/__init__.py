@@ -26,6 +26,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing
 from datetime import date, datetime
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, TypeVar
 
 from brokerlink._http import URL, Auth, Request, Response
@@ -41,6 +42,7 @@ from brokerlink_tastytrade.capabilities import tastytrade_capabilities
 from brokerlink_tastytrade.dxlink import TokenSource
 from brokerlink_tastytrade.environments import ENVIRONMENTS
 from brokerlink_tastytrade.errors import error_from_tastytrade
+from brokerlink_tastytrade.extension import TastytradeExtension
 from brokerlink_tastytrade.models import BalanceSnapshot, Transaction
 from brokerlink_tastytrade.wire import tastytrade_converter
 
@@ -79,6 +81,7 @@ class TastytradeAdapter(Adapter):
     name = "tastytrade"
     display_name = "tastytrade"
     environments = ENVIRONMENTS
+    extensions = MappingProxyType({"tastytrade": TastytradeExtension})
 
     def __init__(self, environment: Environment, profile: Profile) -> None:
         super().__init__(environment, profile)
