@@ -34,7 +34,7 @@ from brokerlink.capabilities import Capabilities
 from brokerlink.errors import BrokerError
 from brokerlink.runtime.operation import policy_of
 from brokerlink_tradier import operations, operations_market, streams
-from brokerlink_tradier.auth import tradier_auth
+from brokerlink_tradier.auth import oauth_spec, tradier_auth
 from brokerlink_tradier.capabilities import tradier_capabilities
 from brokerlink_tradier.environments import ENVIRONMENTS
 from brokerlink_tradier.errors import error_from_tradier
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         Quote,
         QuoteEvent,
     )
+    from brokerlink.oauth import OAuthSpec
     from brokerlink.runtime.operation import Operation
     from brokerlink.runtime.ratelimit import RateLimiter
     from brokerlink.timeframes import Timeframe
@@ -90,8 +91,15 @@ class TradierAdapter(Adapter):
         return error_from_tradier(response)
 
     def authenticate(self) -> Auth | None:
-        """The personal access token (none on the emulator)."""
+        """The personal access token, or a partner's OAuth login refreshed through
+        :meth:`oauth_spec`; on the emulator without credentials, an automatic OAuth login (see
+        :func:`.auth.tradier_auth`)."""
         return tradier_auth(self.profile, self.environment)
+
+    def oauth_spec(self) -> OAuthSpec | None:
+        """Tradier's OAuth server for this environment (the emulator's on its host; ``None`` for
+        the sandbox, which only takes its personal token)."""
+        return oauth_spec(self.environment)
 
     def observe_response(self, response: Response, limiter: RateLimiter) -> None:
         """Adopt ``X-Ratelimit-Available`` until ``X-Ratelimit-Expiry`` (epoch ms) for the

@@ -1,42 +1,61 @@
-"""Tradier authentication: personal access tokens now, the OAuth declarations for partners.
+"""Tradier authentication: personal access tokens, and the OAuth server partners log in through.
 
 Most users authenticate with a personal access token (one per environment: the sandbox token only
 works against sandbox.tradier.com), sent as ``Authorization: Bearer <token>`` on every request
-(NOTES §2.1). :func:`tradier_auth` reads it from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``.
+(NOTES §2.1): ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``, a :class:`~brokerlink.auth.StaticToken`.
 
-Tradier partners may use the OAuth authorization-code flow (NOTES §2.2). What is particular to
-Tradier is declared here as data, for the shared OAuth flow to consume:
+Tradier partners may use the OAuth authorization-code flow (NOTES §2.2), declared once by
+:func:`oauth_spec` for the core strategies, ``brokerlink login`` and the emulator's server:
 
-- the authorize, token and *separate* refresh URLs per environment;
-- the scopes ``read write market trade stream``, sent **comma**-separated in the authorize URL
-  and returned **space**-separated in the token response (:func:`scope_param`,
-  :func:`granted_scopes`);
-- HTTP Basic client authentication at the token endpoint (``client_secret_basic``);
-- refresh tokens only for approved partners: without one, an expired token needs a new
-  authorization code.
+- authorize ``/v1/oauth/authorize`` with ``client_id``, ``scope`` and ``state`` only: no
+  ``redirect_uri`` (the app's registered callback is used) and no PKCE (none is documented);
+- the code is exchanged at ``/v1/oauth/accesstoken`` and refreshed at the *separate*
+  ``/v1/oauth/refreshtoken``, both with HTTP Basic client authentication (``client_secret_basic``)
+  and a form body ``grant_type=...&code=...`` / ``...&refresh_token=...``;
+- scopes ``read write market trade stream``, sent **comma**-separated and returned
+  **space**-separated (:func:`scope_param`, :func:`granted_scopes`);
+- access tokens live 24 hours (``expires_in: 86399``), codes 10 minutes; refresh tokens are
+  issued to approved partners only (without one, an expired token needs a new login); the
+  response carries no id_token, so a login cannot say who logged in;
+- there is no revoke endpoint: ``brokerlink logout`` only deletes the stored tokens.
+
+OAuth is documented on the production host only, and its tokens are production tokens (the
+sandbox takes its own token), so ``sandbox`` declares no OAuth server: :func:`oauth_spec` is
+``None`` there. The ``emulator`` serves the same endpoints under its own ``/v1``, so a served
+emulator (``base_url`` relocated) carries them along.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from brokerlink._http import Auth
+from brokerlink.oauth import OAuthSpec
 
 if TYPE_CHECKING:
+    from brokerlink._http import Auth
     from brokerlink.adapter import Environment
     from brokerlink.config import Profile
 
 __all__ = [
-    "EMULATOR_TOKEN",
+    "ACCESS_TOKEN_LIFETIME",
+    "AUTHORIZE_PATH",
+    "CODE_LIFETIME",
+    "EMULATOR_REDIRECT_URI",
+    "OAUTH",
+    "REFRESH_PATH",
     "SCOPES",
+    "SCOPE_MAP",
     "TOKEN_ENDPOINT_AUTH",
+    "TOKEN_PATH",
     "OAuthEndpoints",
     "granted_scopes",
     "oauth_endpoints",
+    "oauth_spec",
     "scope_param",
     "tradier_auth",
 ]
@@ -44,13 +63,43 @@ __all__ = [
 SCOPES: tuple[str, ...] = ("read", "write", "market", "trade", "stream")
 """Every Tradier scope: read account data, write it, market data, trade, create stream sessions."""
 
+SCOPE_MAP: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "read": ("read",),
+        # "write" is account data, "not trades" (DOC authorization-code): orders need "trade".
+        "trade": ("trade",),
+        "market_data": ("market",),
+        "stream": ("stream",),
+    }
+)
+"""Neutral scope -> the Tradier scopes that grant it."""
+
 TOKEN_ENDPOINT_AUTH: Literal["client_secret_basic"] = "client_secret_basic"
 """Client authentication at the token and refresh endpoints: HTTP Basic (id:secret)."""
+
+AUTHORIZE_PATH = "/oauth/authorize"
+"""The consent page, under the API root (``/v1``)."""
+
+TOKEN_PATH = "/oauth/accesstoken"
+"""The code exchange, under the API root."""
+
+REFRESH_PATH = "/oauth/refreshtoken"
+"""Refresh (approved partners), under the API root: not the token endpoint."""
+
+ACCESS_TOKEN_LIFETIME = timedelta(hours=24)
+"""Access tokens "expire every 24 hours – no questions asked" (DOC overview/authentication)."""
+
+CODE_LIFETIME = timedelta(minutes=10)
+"""How long an authorization code can be exchanged."""
+
+EMULATOR_REDIRECT_URI = "http://localhost:3000"
+"""The callback the emulator's own app is registered with (never opened: the redirect is read)."""
 
 
 @attrs.frozen(kw_only=True)
 class OAuthEndpoints:
-    """Tradier's OAuth endpoints for one environment.
+    """The OAuth URLs Tradier publishes (see :data:`OAUTH`); :func:`oauth_spec` is what the
+    strategies use.
 
     ``refresh_url`` differs from ``token_url`` (a generic client refreshing at the token endpoint
     would fail); ``refresh_for_partners_only`` records that refresh tokens are issued to approved
@@ -66,24 +115,24 @@ class OAuthEndpoints:
     refresh_for_partners_only: bool = True
 
 
-_API = "https://api.tradier.com/v1/oauth"
+_API = "https://api.tradier.com/v1"
 
-# The OAuth endpoints live on the production host only: sandbox apps authorize there too.
 OAUTH: Mapping[str, OAuthEndpoints] = MappingProxyType(
     {
         name: OAuthEndpoints(
-            authorize_url=f"{_API}/authorize",
-            token_url=f"{_API}/accesstoken",
-            refresh_url=f"{_API}/refreshtoken",
+            authorize_url=_API + AUTHORIZE_PATH,
+            token_url=_API + TOKEN_PATH,
+            refresh_url=_API + REFRESH_PATH,
         )
         for name in ("live", "sandbox")
     }
 )
-"""OAuth endpoints per environment (the emulator needs none)."""
+"""The published endpoints by environment, as the environments' URL table lists them. They live
+on the production host for both; only ``live`` logs in through them (:func:`oauth_spec`)."""
 
 
 def oauth_endpoints(environment: Environment) -> OAuthEndpoints | None:
-    """The OAuth endpoints of ``environment``, or ``None`` when it has no OAuth (the emulator)."""
+    """The published OAuth URLs for ``environment`` (``None`` for the emulator)."""
     return OAUTH.get(environment.name)
 
 
@@ -104,15 +153,83 @@ def granted_scopes(token_scope: str) -> frozenset[str]:
     return frozenset(part for part in token_scope.replace(",", " ").split() if part)
 
 
-EMULATOR_TOKEN = "brokerlink-emulator"
-"""The bearer token sent to the emulator, which (like Tradier) wants one but checks no secret."""
+def _urls(environment: Environment) -> tuple[str, str, str] | None:
+    if environment.is_emulator:
+        # The emulator serves OAuth under its API root, wherever base_url moved it.
+        root = environment.base_url.rstrip("/")
+        return root + AUTHORIZE_PATH, root + TOKEN_PATH, root + REFRESH_PATH
+    if environment.name != "live":
+        return None
+    urls = environment.urls
+    return (
+        urls.get("authorize", _API + AUTHORIZE_PATH),
+        urls.get("token", _API + TOKEN_PATH),
+        urls.get("refresh", _API + REFRESH_PATH),
+    )
+
+
+def oauth_spec(environment: Environment) -> OAuthSpec | None:
+    """Tradier's OAuth server for ``environment`` (``None`` for the sandbox; see the module
+    docstring)."""
+    urls = _urls(environment)
+    if urls is None:
+        return None
+    authorize, token, refresh = urls
+    return OAuthSpec(
+        authorize_url=authorize,
+        token_url=token,
+        refresh_url=refresh,
+        revoke_url=None,  # Tradier documents no revocation
+        client_auth=TOKEN_ENDPOINT_AUTH,
+        pkce=False,
+        send_redirect_uri=False,
+        default_scopes=SCOPES,
+        scope_map=SCOPE_MAP,
+        scope_separator=",",
+        response_scope_separator=" ",
+        access_token_lifetime=ACCESS_TOKEN_LIFETIME,
+        code_lifetime=CODE_LIFETIME,
+        rotates_refresh_tokens=False,
+        identity=None,  # no id_token
+    )
 
 
 def tradier_auth(profile: Profile, environment: Environment) -> Auth | None:
-    """The auth flow for ``profile``: a fixed placeholder token on the emulator, else the
-    personal access token from ``BROKERLINK_<PROFILE>_ACCESS_TOKEN``."""
-    from brokerlink.auth import StaticToken, bearer_from_environment
+    """The auth for ``profile`` in ``environment``.
 
-    if environment.is_emulator:
-        return StaticToken(EMULATOR_TOKEN)
-    return bearer_from_environment(profile)
+    ``live``/``sandbox``: the personal access token (``BROKERLINK_<PROFILE>_ACCESS_TOKEN``); on
+    ``live`` also a partner's refresh token + client id and secret, or ``brokerlink login``'s
+    stored login, refreshed at ``/oauth/refreshtoken``.
+
+    ``emulator``: credentials of the profile's own when it has some (env vars; or a stored login
+    when the emulator is served at ``base_url``, where ``brokerlink login`` can reach it), else an
+    :class:`~brokerlink.oauth.EmulatorLogin` with the emulator's registered app, so every call
+    runs the real login, expiry and refresh path without credentials. An in-process emulator is
+    new on every connect, so a stored login could not be valid there.
+    """
+    from brokerlink.auth import bearer_from_environment
+    from brokerlink.config import credential
+    from brokerlink.oauth import (
+        EMULATOR_CLIENT_ID,
+        EMULATOR_CLIENT_SECRET,
+        EmulatorLogin,
+        MemoryTokenStore,
+        default_token_store,
+    )
+
+    spec = oauth_spec(environment)
+    if spec is None or not environment.is_emulator:
+        return bearer_from_environment(profile, spec=spec)
+    has_own = any(credential(profile, field) for field in ("access_token", "refresh_token"))
+    if profile.base_url is not None:
+        if has_own or default_token_store().load(profile.name) is not None:
+            return bearer_from_environment(profile, spec=spec)
+    elif has_own:
+        return bearer_from_environment(profile, spec=spec, store=MemoryTokenStore())
+    return EmulatorLogin(
+        spec,
+        client_id=EMULATOR_CLIENT_ID,
+        client_secret=EMULATOR_CLIENT_SECRET,
+        redirect_uri=EMULATOR_REDIRECT_URI,
+        broker="tradier",
+    )

@@ -1,11 +1,14 @@
 """The Tradier wire front: Tradier's REST, streams and websockets over the core engine.
 
-Every REST request needs ``Authorization: Bearer <token>`` (any non-empty token for now);
-without one the gateway answers 401 with its ``fault`` body. Each answer of a rate-limited class
-carries the ``X-Ratelimit-*`` headers (see :mod:`.sessions`). The HTTP streams
-(``/v1/markets/events``, ``/v1/accounts/events``) authenticate with their session id instead, as
-on ``stream.tradier.com``. Paths nobody serves get the gateway's 404 ``fault``; Tradier's own
-refusals are ``{"errors": {"error": ...}}`` (:mod:`.wire`).
+Every REST request needs ``Authorization: Bearer <token>``; without one, or with one the OAuth
+server (:mod:`.signin`, ``/v1/oauth/...``, which needs none) issued that has expired, the gateway
+answers 401 with its ``fault`` body (``Access Token expired`` / ``Invalid Access Token``). A token
+that server never issued is accepted by default ("open" tokens: ``bl.StaticToken``, cassettes,
+benchmarks); ``strict_tokens=True`` refuses those too, which is how the OAuth tests run. Each
+answer of a rate-limited class carries the ``X-Ratelimit-*`` headers (see :mod:`.sessions`).
+The HTTP streams (``/v1/markets/events``, ``/v1/accounts/events``) authenticate with their
+session id instead, as on ``stream.tradier.com``. Paths nobody serves get the gateway's 404
+``fault``; Tradier's own refusals are ``{"errors": {"error": ...}}`` (:mod:`.wire`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from brokerlink import errors
 from brokerlink._http import Request
 from brokerlink.emulator import Engine
 from brokerlink.emulator.http import Front, Reply, Router, WebSocketHandler
+from brokerlink.emulator.oauth import OAuthServer
 
 from . import accounts, markets, streams, trading, watchlists
 from . import options as option_routes
 from .book import OrderBook
 from .personality import TradierOptions, tradier_personality
 from .sessions import RateWindows, StreamSessions, Usage
+from .signin import signin_server
 from .watchlists import Watchlists
 from .wire import TradierError, errors_reply, fault
 
@@ -39,7 +44,9 @@ class TradierFront(Front):
 
     ``options`` picks the ideal broker (default) or the sandbox's ways
     (:meth:`TradierOptions.sandbox_like`); ``clock`` is the real-time source of rate-limit
-    windows and session expiry (tests pass a fake one).
+    windows and session expiry (tests pass a fake one). ``oauth`` is the OAuth server (default:
+    a new :func:`~.signin.signin_server`); ``strict_tokens`` refuses bearer tokens it did not
+    issue.
     """
 
     name = "tradier"
@@ -50,6 +57,8 @@ class TradierFront(Front):
         options: TradierOptions | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        oauth: OAuthServer | None = None,
+        strict_tokens: bool = False,
     ) -> None:
         super().__init__(engine)
         self.options = options or TradierOptions()
@@ -65,16 +74,30 @@ class TradierFront(Front):
         for module in (accounts, trading, markets, option_routes, watchlists, streams):
             for method, path, handler in module.ROUTES:
                 self.router.add(method, path, functools.partial(handler, self))
+        self.oauth = oauth if oauth is not None else signin_server()
+        self.strict_tokens = strict_tokens
+        # The OAuth paths already carry /v1 (they come from the spec's URLs), and owns() compares
+        # whole paths: so they get a router of their own, without the API router's prefix.
+        self.oauth_router = Router(error=self._route_error)
+        self.oauth.mount(self.oauth_router)
 
     # -- the Front contract -------------------------------------------------------------------
     def handle(self, request: Request) -> Reply:
-        """Answer one Tradier request: auth, rate limits, then the route."""
+        """Answer one Tradier request: OAuth paths as they are; otherwise auth, rate limits, then
+        the route."""
         path = request.url.path
         if path in _STREAM_PATHS:
             return self._dispatch(request)
+        if self.oauth.owns(path):
+            return self.dispatch(self.oauth_router, request)
         token = bearer_token(request)
         if token is None:
             return self.error_reply(401, "Invalid Access Token")
+        refused = self.oauth.validate(
+            request, self.error_reply, accept_unknown=not self.strict_tokens
+        )
+        if refused is not None:
+            return refused
         usage = self.rates.count(token, rate_class(request.method, path))
         if usage.exceeded and self.options.enforce_rate_limits:
             return _quota_violation(usage)
