@@ -14,9 +14,10 @@ fronts may call it from several threads and an event-loop thread at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from brokerlink.emulator import calendar as mkt
 from brokerlink.emulator.config import EmulatorConfig
@@ -31,6 +32,8 @@ from brokerlink.timeframes import Timeframe, TimeframeLike
 from brokerlink.timeutil import ensure_utc
 
 __all__ = ["Engine"]
+
+T = TypeVar("T")
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -53,6 +56,22 @@ class Engine(TradingMixin):
         self, config: EmulatorConfig | None = None, personality: Personality | None = None
     ) -> None:
         super().__init__(config or EmulatorConfig(), personality or Personality())
+        self._attached: dict[str, object] = {}
+
+    # -- what wire fronts keep with the engine ------------------------------------------------
+
+    def attached(self, key: str, make: Callable[[], T]) -> T:
+        """The object kept under ``key`` with this engine, made by ``make()`` the first time.
+
+        A broker's wire front keeps state the engine does not model (its own order ids,
+        watchlists, stream sessions, issued tokens). Every connection to one engine must see the
+        same broker, so adapters keep their default front here instead of building a new one
+        per connection.
+        """
+        with self._lock:
+            if key not in self._attached:
+                self._attached[key] = make()
+            return self._attached[key]  # type: ignore[return-value]
 
     # -- time ---------------------------------------------------------------------------------
 

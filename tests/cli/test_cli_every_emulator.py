@@ -93,3 +93,36 @@ def test_capabilities_command(cli: Cli, profile: str) -> None:
     result = cli("capabilities", "--profile", profile)
     assert result.exit_code == 0, result.output
     assert profile.split(":")[0] in result.output.lower()
+
+
+def test_watchlists_on_the_tradier_emulator(cli: Cli) -> None:
+    profile = "tradier:emulator"
+    created = run_json(cli, "watchlist", "create", "tech", "AAPL", "IBM", "-p", profile)
+    assert isinstance(created, dict)
+    wid = created["id"]
+    assert sorted(created["symbols"]) == ["AAPL", "IBM"]
+    added = run_json(cli, "watchlist", "add", wid, "NFLX", "-p", profile)
+    assert isinstance(added, dict)
+    assert sorted(added["symbols"]) == ["AAPL", "IBM", "NFLX"]
+    removed = run_json(cli, "watchlist", "remove", wid, "IBM", "-p", profile)
+    assert isinstance(removed, dict)
+    assert sorted(removed["symbols"]) == ["AAPL", "NFLX"]
+    renamed = run_json(cli, "watchlist", "update", wid, "--name", "big tech", "-p", profile)
+    assert isinstance(renamed, dict)
+    assert renamed["name"] == "big tech"
+    listed = run_json(cli, "watchlist", "list", "-p", profile)
+    assert isinstance(listed, list)
+    assert wid in {w["id"] for w in listed}
+    shown = run_json(cli, "watchlist", "show", wid, "-p", profile)
+    assert isinstance(shown, dict)
+    assert shown["name"] == "big tech"
+    remaining = run_json(cli, "watchlist", "delete", wid, "-p", profile)
+    assert isinstance(remaining, list)
+    assert wid not in {w["id"] for w in remaining}
+
+
+@pytest.mark.parametrize("broker", ["paper", "tradestation", "tastytrade"])
+def test_watchlists_elsewhere_are_refused_before_any_request(cli: Cli, broker: str) -> None:
+    result = cli("watchlist", "list", "-p", f"{broker}:emulator")
+    assert result.exit_code == 1
+    assert result.output.strip() == f"error: [{broker}] {broker}:emulator has no watchlists"

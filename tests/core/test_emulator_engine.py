@@ -201,3 +201,16 @@ def test_engine_is_usable_from_threads() -> None:
     assert errors == []
     ids = [int(o.id) for o in engine.orders(ACCOUNT)]
     assert sorted(ids) == list(range(1001, 1081))
+
+
+def test_every_connection_to_one_engine_sees_the_same_broker_front() -> None:
+    """Broker-side state kept by a wire front (Tradier watchlists here) survives reconnecting."""
+    import brokerlink as bl
+    from brokerlink.emulator import Engine
+
+    engine = Engine()
+    with bl.connect("tradier:emulator", emulator=engine) as first:
+        created = first.extension("tradier").create_watchlist("kept", ["AAPL"])
+    with bl.connect("tradier:emulator", emulator=engine) as second:
+        assert second.extension("tradier").watchlist(created.id).symbols == ("AAPL",)
+    assert engine.attached("tradier.front", object) is engine.attached("tradier.front", object)

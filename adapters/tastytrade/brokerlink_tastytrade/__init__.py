@@ -36,7 +36,7 @@ from brokerlink.enums import PositionEffect, Side, TimeInForce
 from brokerlink.errors import BrokerError
 from brokerlink.runtime.drivers import run_async
 from brokerlink.runtime.steps import RunContext
-from brokerlink_tastytrade import market_stream, operations, streamer
+from brokerlink_tastytrade import dxlink, market_stream, operations, streamer
 from brokerlink_tastytrade.auth import oauth_spec, tastytrade_auth
 from brokerlink_tastytrade.capabilities import tastytrade_capabilities
 from brokerlink_tastytrade.dxlink import TokenSource
@@ -83,6 +83,15 @@ class TastytradeAdapter(Adapter):
     environments = ENVIRONMENTS
     extensions = MappingProxyType({"tastytrade": TastytradeExtension})
 
+    # Stream timing. The defaults are tastytrade's documented ones; a subclass (or a test) may
+    # shorten them to notice a dead connection sooner.
+    dxlink_silence: float = dxlink.SILENCE_SECONDS
+    """Seconds a DxLink server may stay silent (keepalives count) before we reconnect."""
+    dxlink_keepalive: float = dxlink.KEEPALIVE_SECONDS
+    """Seconds between our DxLink ``KEEPALIVE`` messages while we have nothing else to say."""
+    streamer_heartbeat: float = streamer.HEARTBEAT_SECONDS
+    """Seconds between account-streamer ``heartbeat`` messages."""
+
     def __init__(self, environment: Environment, profile: Profile) -> None:
         super().__init__(environment, profile)
         self.converter = tastytrade_converter()
@@ -106,11 +115,17 @@ class TastytradeAdapter(Adapter):
         return oauth_spec(self.environment)
 
     def emulator_transport(self, engine: Engine) -> Transport:
-        """The in-process transport of the tastytrade wire front."""
+        """The in-process transport of the tastytrade wire front.
+
+        The front is kept with the engine (:meth:`Engine.attached`): every connection to one
+        engine sees the same broker (its order book, quote tokens, sign-in server).
+        """
+        from brokerlink.emulator.http import EmulatorTransport
+
         # Imported on use: the emulator front is only needed for the emulator environment.
-        front = importlib.import_module("brokerlink_tastytrade.emulator")
-        transport: Transport = front.emulator_transport(engine)
-        return transport
+        emulator = importlib.import_module("brokerlink_tastytrade.emulator")
+        front = engine.attached("tastytrade.front", lambda: emulator.emulator_front(engine))
+        return EmulatorTransport(front, engine)
 
     # -- operations -----------------------------------------------------------------------------
     def accounts(self) -> Operation[list[Account]]:
@@ -268,6 +283,8 @@ class TastytradeAdapter(Adapter):
             end=end,
             limit=limit,
             now=grant.issued_at,
+            silence=self.dxlink_silence,
+            keepalive=self.dxlink_keepalive,
         )
 
     async def stream_quotes(
@@ -276,7 +293,10 @@ class TastytradeAdapter(Adapter):
         """DxLink Quote and Trade events as quote events."""
         symbols = await self._rest(session, operations.streamer_symbols(instruments))
         source = self._token_source(session)
-        async with aclosing(market_stream.quote_events(session, source, symbols)) as events:
+        quotes = market_stream.quote_events(
+            session, source, symbols, silence=self.dxlink_silence, keepalive=self.dxlink_keepalive
+        )
+        async with aclosing(quotes) as events:
             async for event in events:
                 yield event
 
@@ -288,7 +308,14 @@ class TastytradeAdapter(Adapter):
         grant = await self._rest(session, operations.quote_token(self.converter))
         source = self._token_source(session, grant)
         bars = market_stream.stream_bar_events(
-            session, source, symbol, instrument, timeframe, now=grant.issued_at
+            session,
+            source,
+            symbol,
+            instrument,
+            timeframe,
+            now=grant.issued_at,
+            silence=self.dxlink_silence,
+            keepalive=self.dxlink_keepalive,
         )
         async with aclosing(bars) as events:
             async for event in events:
@@ -308,7 +335,15 @@ class TastytradeAdapter(Adapter):
             return await _bearer(session, self.environment.base_url)
 
         url = self.environment.urls["account_streamer"]
-        return streamer.account_events(session, url, account_id, bearer, reconcile, self.converter)
+        return streamer.account_events(
+            session,
+            url,
+            account_id,
+            bearer,
+            reconcile,
+            self.converter,
+            heartbeat=self.streamer_heartbeat,
+        )
 
     async def stream_orders(
         self, session: StreamSession, account_id: str

@@ -155,11 +155,17 @@ class TradeStationAdapter(Adapter):
         )
 
     def emulator_transport(self, engine: Engine) -> Transport:
-        """The in-process transport serving TradeStation's wire format over ``engine``."""
-        from brokerlink_tradestation.emulator import emulator_transport
+        """The in-process transport serving TradeStation's wire format over ``engine``.
+
+        The front is kept with the engine (:meth:`Engine.attached`): every connection to one
+        engine sees the same broker, confirm ids and sign-in server included.
+        """
+        from brokerlink.emulator.http import EmulatorTransport
+        from brokerlink_tradestation.emulator import emulator_front
 
         self._engine_clock = engine.now
-        return emulator_transport(engine)
+        front = engine.attached("tradestation.front", lambda: emulator_front(engine))
+        return EmulatorTransport(front, engine)
 
     # -- brokerage ------------------------------------------------------------------------------
     def accounts(self) -> Operation[list[Account]]:

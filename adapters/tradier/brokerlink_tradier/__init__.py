@@ -116,10 +116,16 @@ class TradierAdapter(Adapter):
         limiter.observe(rate_class, remaining=int(available), reset_in=reset_in)
 
     def emulator_transport(self, engine: Engine) -> Transport:
-        """The in-process transport serving Tradier's wire format over ``engine``."""
-        from brokerlink_tradier.emulator import emulator_transport
+        """The in-process transport serving Tradier's wire format over ``engine``.
 
-        return emulator_transport(engine)
+        The front is kept with the engine (:meth:`Engine.attached`): every connection to one
+        engine sees the same broker (its order ids, watchlists, stream sessions, sign-in server).
+        """
+        from brokerlink.emulator.http import EmulatorTransport
+        from brokerlink_tradier.emulator import emulator_front
+
+        front = engine.attached("tradier.front", lambda: emulator_front(engine))
+        return EmulatorTransport(front, engine)
 
     # -- operations -------------------------------------------------------------------------------
     def accounts(self) -> Operation[list[Account]]:
