@@ -29,7 +29,7 @@ from brokerlink.oauth.headless import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET
 from brokerlink.oauth.login import LoginResult, login, logout
 from brokerlink.oauth.requests import code_request, refresh_request, revoke_request
 from brokerlink.oauth.scopes import FEATURE_SCOPES, STREAM_SCOPES, require_scopes, scopes_for
-from brokerlink.oauth.select import auth_from_profile, client_for
+from brokerlink.oauth.select import adapter_auth, auth_from_profile, client_for
 from brokerlink.oauth.spec import (
     NEUTRAL_SCOPES,
     BodyFormat,
@@ -85,6 +85,7 @@ __all__ = [
     "TokenSet",
     "TokenStore",
     "UserProfile",
+    "adapter_auth",
     "auth_from_profile",
     "client_for",
     "code_request",

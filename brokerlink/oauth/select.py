@@ -31,9 +31,10 @@ from brokerlink.oauth.store import StoredLogin, TokenStore, default_token_store
 from brokerlink.oauth.tokens import ClientCredentials, TokenSet
 
 if TYPE_CHECKING:
+    from brokerlink.adapter import Environment
     from brokerlink.config import Profile
 
-__all__ = ["auth_from_profile", "client_for"]
+__all__ = ["adapter_auth", "auth_from_profile", "client_for"]
 
 
 def client_for(
@@ -104,4 +105,43 @@ def auth_from_profile(
         profile=profile.name,
         broker=profile.broker,
         clock=clock,
+    )
+
+
+def adapter_auth(
+    profile: Profile,
+    environment: Environment,
+    spec: OAuthSpec | None,
+    *,
+    broker: str,
+    emulator_redirect_uri: str,
+) -> AuthStrategy:
+    """The auth an adapter uses for ``profile`` in ``environment`` (what ``authenticate()`` returns).
+
+    A broker's own environments use the profile's credentials (:func:`auth_from_profile` through
+    :func:`~brokerlink.auth.bearer_from_environment`). An emulator uses the profile's own
+    credentials when it has some (env vars; or a stored login when the emulator is served at
+    ``base_url``, where ``brokerlink login`` can reach it), else an
+    :class:`~brokerlink.oauth.EmulatorLogin` with the emulator's registered client: no
+    credentials are needed, and every call still runs the real login, expiry and refresh path. A
+    stored login is never used in-process: that emulator is new, so no stored token is valid there.
+    """
+    from brokerlink.auth import bearer_from_environment
+    from brokerlink.oauth.headless import EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EmulatorLogin
+    from brokerlink.oauth.store import MemoryTokenStore
+
+    if spec is None or not environment.is_emulator:
+        return bearer_from_environment(profile, spec=spec)
+    has_own = any(credential(profile, field) for field in ("access_token", "refresh_token"))
+    if profile.base_url is not None:
+        if has_own or default_token_store().load(profile.name) is not None:
+            return bearer_from_environment(profile, spec=spec)
+    elif has_own:
+        return bearer_from_environment(profile, spec=spec, store=MemoryTokenStore())
+    return EmulatorLogin(
+        spec,
+        client_id=EMULATOR_CLIENT_ID,
+        client_secret=EMULATOR_CLIENT_SECRET,
+        redirect_uri=emulator_redirect_uri,
+        broker=broker,
     )

@@ -106,41 +106,14 @@ def oauth_spec(environment: Environment) -> OAuthSpec:
 
 
 def tastytrade_auth(environment: Environment, profile: Profile) -> AuthStrategy:
-    """The auth for ``profile`` in ``environment``.
+    """The auth for ``profile`` in ``environment`` (the broker's credentials, or the emulator's
+    automatic login): see :func:`brokerlink.oauth.adapter_auth`."""
+    from brokerlink.oauth import adapter_auth
 
-    ``live``/``sandbox``: the profile's credentials (an access token, or a refresh token + client
-    id and secret from env vars or ``brokerlink login``'s store, refreshed as needed); a
-    ``ConfigError`` names what to set when there are none.
-
-    ``emulator``: credentials of the profile's own when it has some (env vars; or a stored login
-    when the emulator is served at ``base_url``, where ``brokerlink login`` can reach it), else an
-    :class:`~brokerlink.oauth.EmulatorLogin` with the emulator's registered client: no
-    credentials are needed, and every call still runs the real login, expiry and refresh path.
-    An in-process emulator is new on every connect, so a stored login could not be valid there.
-    """
-    from brokerlink.auth import bearer_from_environment
-    from brokerlink.config import credential
-    from brokerlink.oauth import (
-        EMULATOR_CLIENT_ID,
-        EMULATOR_CLIENT_SECRET,
-        EmulatorLogin,
-        MemoryTokenStore,
-        default_token_store,
-    )
-
-    spec = oauth_spec(environment)
-    if not environment.is_emulator:
-        return bearer_from_environment(profile, spec=spec)
-    has_own = any(credential(profile, field) for field in ("access_token", "refresh_token"))
-    if profile.base_url is not None:
-        if has_own or default_token_store().load(profile.name) is not None:
-            return bearer_from_environment(profile, spec=spec)
-    elif has_own:
-        return bearer_from_environment(profile, spec=spec, store=MemoryTokenStore())
-    return EmulatorLogin(
-        spec,
-        client_id=EMULATOR_CLIENT_ID,
-        client_secret=EMULATOR_CLIENT_SECRET,
-        redirect_uri=EMULATOR_REDIRECT_URI,
+    return adapter_auth(
+        profile,
+        environment,
+        oauth_spec(environment),
         broker="tastytrade",
+        emulator_redirect_uri=EMULATOR_REDIRECT_URI,
     )

@@ -195,41 +195,14 @@ def oauth_spec(environment: Environment) -> OAuthSpec | None:
 
 
 def tradier_auth(profile: Profile, environment: Environment) -> Auth | None:
-    """The auth for ``profile`` in ``environment``.
+    """The auth for ``profile`` in ``environment`` (the broker's credentials, or the emulator's
+    automatic login): see :func:`brokerlink.oauth.adapter_auth`. ``live`` also takes a partner's refresh token; the sandbox only personal access tokens."""
+    from brokerlink.oauth import adapter_auth
 
-    ``live``/``sandbox``: the personal access token (``BROKERLINK_<PROFILE>_ACCESS_TOKEN``); on
-    ``live`` also a partner's refresh token + client id and secret, or ``brokerlink login``'s
-    stored login, refreshed at ``/oauth/refreshtoken``.
-
-    ``emulator``: credentials of the profile's own when it has some (env vars; or a stored login
-    when the emulator is served at ``base_url``, where ``brokerlink login`` can reach it), else an
-    :class:`~brokerlink.oauth.EmulatorLogin` with the emulator's registered app, so every call
-    runs the real login, expiry and refresh path without credentials. An in-process emulator is
-    new on every connect, so a stored login could not be valid there.
-    """
-    from brokerlink.auth import bearer_from_environment
-    from brokerlink.config import credential
-    from brokerlink.oauth import (
-        EMULATOR_CLIENT_ID,
-        EMULATOR_CLIENT_SECRET,
-        EmulatorLogin,
-        MemoryTokenStore,
-        default_token_store,
-    )
-
-    spec = oauth_spec(environment)
-    if spec is None or not environment.is_emulator:
-        return bearer_from_environment(profile, spec=spec)
-    has_own = any(credential(profile, field) for field in ("access_token", "refresh_token"))
-    if profile.base_url is not None:
-        if has_own or default_token_store().load(profile.name) is not None:
-            return bearer_from_environment(profile, spec=spec)
-    elif has_own:
-        return bearer_from_environment(profile, spec=spec, store=MemoryTokenStore())
-    return EmulatorLogin(
-        spec,
-        client_id=EMULATOR_CLIENT_ID,
-        client_secret=EMULATOR_CLIENT_SECRET,
-        redirect_uri=EMULATOR_REDIRECT_URI,
+    return adapter_auth(
+        profile,
+        environment,
+        oauth_spec(environment),
         broker="tradier",
+        emulator_redirect_uri=EMULATOR_REDIRECT_URI,
     )
