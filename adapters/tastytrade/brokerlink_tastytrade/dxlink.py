@@ -10,9 +10,11 @@ The protocol, message by message (``examples/streaming/dxlink_01..13``):
 5. ``FEED_SUBSCRIPTION`` ``add`` (candles with ``fromTime`` in epoch milliseconds);
 6. ``FEED_DATA`` frames ``[type, [v1, v2, ...]]``: the flat values are cut into events by the
    field count of that type; ``"NaN"`` / ``"Infinity"`` arrive as strings;
-7. ``KEEPALIVE`` every 30 s both ways; a server silent for :data:`SILENCE_SECONDS` is treated as
-   dead (DxLink can stall without closing), and :func:`feed_events` reconnects, fetching a new
-   token and subscribing again.
+7. ``KEEPALIVE`` every 30 s both ways; a server silent for :data:`SILENCE_SECONDS` (its
+   keepalives count as speaking) is treated as dead (DxLink can stall without closing), and
+   :func:`feed_events` reconnects, fetching a new token and subscribing again. ``SETUP``
+   announces both timings (60/60 with the defaults, as documented), so a client configured to
+   notice sooner gets the server's keepalives sooner too.
 
 This module holds the message builders, the COMPACT decoder and the connection loop; what the
 events mean (quotes, candles -> bars) is in :mod:`.market_stream`.
@@ -147,9 +149,22 @@ def _message(kind: str, channel: int, **fields: Any) -> str:
     return orjson.dumps({"type": kind, "channel": channel, **fields}).decode()
 
 
-def setup_message() -> str:
-    """``SETUP`` on channel 0: our version and a 60-second keepalive timeout both ways."""
-    return _message("SETUP", 0, version=VERSION, keepaliveTimeout=60, acceptKeepaliveTimeout=60)
+def _seconds(value: float) -> float | int:
+    # Whole seconds go out as integers, as the documented SETUP spells them (60, not 60.0).
+    return int(value) if float(value).is_integer() else value
+
+
+def setup_message(keepalive_timeout: float = 60, accept_keepalive_timeout: float = 60) -> str:
+    """``SETUP`` on channel 0: our version, how long the server may wait for our next message
+    (``keepalive_timeout``) and how long we wait for its (``accept_keepalive_timeout``; the server
+    sends its keepalives well within it). Both are 60 seconds in the documented handshake."""
+    return _message(
+        "SETUP",
+        0,
+        version=VERSION,
+        keepaliveTimeout=_seconds(keepalive_timeout),
+        acceptKeepaliveTimeout=_seconds(accept_keepalive_timeout),
+    )
 
 
 def auth_message(token: str) -> str:
@@ -209,7 +224,11 @@ class _Connection:
         self.sent_at = self.clock()
 
     async def receive(self, silence: float) -> dict[str, Any]:
-        """The next message; our keepalives go out while waiting, silence raises NetworkError."""
+        """The next message; our keepalives go out while waiting, silence raises NetworkError.
+
+        The server's own ``KEEPALIVE`` is skipped but proves it alive: the silence is counted
+        from the last message of any kind, so a quiet feed is not mistaken for a dead one.
+        """
         deadline = self.clock() + silence
         while True:
             now = self.clock()
@@ -232,6 +251,7 @@ class _Connection:
                     f"DxLink error {message.get('error')}: {message.get('message')}", broker=BROKER
                 )
             if message.get("type") == "KEEPALIVE":
+                deadline = self.clock() + silence
                 continue
             return message
 
@@ -248,7 +268,8 @@ class _Connection:
         self, token: str, contract: str, subscriptions: Sequence[Subscription], silence: float
     ) -> None:
         """Handshake, authorise, open the FEED channel, set it up and subscribe."""
-        await self.send(setup_message())
+        # We speak at least every `keepalive` seconds and expect the server to within `silence`.
+        await self.send(setup_message(2 * self.keepalive, silence))
         await self.expect("SETUP", silence)
         # The server announces UNAUTHORIZED first; a second UNAUTHORIZED refuses our token.
         state = await self.expect("AUTH_STATE", silence)

@@ -145,11 +145,14 @@ async def bar_history(
     end: datetime | None,
     limit: int | None,
     now: datetime | None = None,
+    silence: float = SILENCE_SECONDS,
+    keepalive: float = KEEPALIVE_SECONDS,
 ) -> list[Bar]:
     """Bars oldest first from a candle snapshot (``HISTORY`` channel if ``AUTO`` is empty).
 
     Without ``start`` the request counts back from ``now`` (the server's time when known, else
-    the wall clock) far enough for ``limit`` bars.
+    the wall clock) far enough for ``limit`` bars. ``silence`` and ``keepalive``: see
+    :func:`~.dxlink.feed_events`.
     """
     symbol = candle_symbol(streamer_symbol, timeframe)
     wanted = [
@@ -159,9 +162,10 @@ async def bar_history(
     ]
     for contract in ("AUTO", "HISTORY"):
         snapshot = CandleSnapshot(timeframe)
-        async with aclosing(
-            feed_events(session, token_source, wanted, contract=contract)
-        ) as events:
+        feed = feed_events(
+            session, token_source, wanted, contract=contract, silence=silence, keepalive=keepalive
+        )
+        async with aclosing(feed) as events:
             async for event in events:
                 if event.get("eventType") == "Candle" and event.get("eventSymbol") == symbol:
                     snapshot.add(event)
@@ -183,7 +187,9 @@ async def quote_events(
     """Quote events for ``symbols`` (streamer symbol -> instrument); trades update ``last``.
 
     After a reconnect (a drop, or ``silence`` seconds without a message) the subscription is
-    made again on the new connection.
+    made again on the new connection. A new subscription starts with the current Quote and Trade
+    of every symbol, which may be what was already delivered: an event that changes nothing
+    (same prices, sizes and day volume) is not yielded again.
     """
     wanted = [Subscription(type=kind, symbol=s) for s in symbols for kind in ("Quote", "Trade")]
     latest: dict[str, Quote] = {}
@@ -199,7 +205,8 @@ async def quote_events(
 def _merge(
     latest: dict[str, Quote], symbols: Mapping[str, Instrument], event: Event
 ) -> Quote | None:
-    """The quote ``event`` makes of the latest one: a Quote sets bid/ask, a Trade ``last``."""
+    """The quote ``event`` makes of the latest one (a Quote sets bid/ask, a Trade ``last`` and
+    the day's volume), or ``None`` when it is not ours or changes nothing."""
     symbol = str(event.get("eventSymbol"))
     target = symbols.get(symbol)
     kind = event.get("eventType")
@@ -218,7 +225,17 @@ def _merge(
             raw=event,
         )
     else:
-        quote = attrs.evolve(previous, last=_maybe(finite(event.get("price"))), raw=event)
+        quote = attrs.evolve(
+            previous,
+            last=_maybe(finite(event.get("price"))),
+            # A server's FEED_CONFIG may grant fewer fields than we asked for.
+            volume=(
+                _maybe(finite(event["dayVolume"])) if "dayVolume" in event else previous.volume
+            ),
+            raw=event,
+        )
+    if quote == previous:  # ``raw`` is not compared: a repeat of the state we already gave
+        return None
     latest[symbol] = quote
     return quote
 
@@ -235,6 +252,8 @@ async def stream_bar_events(
     timeframe: Timeframe,
     *,
     now: datetime | None = None,
+    silence: float = SILENCE_SECONDS,
+    keepalive: float = KEEPALIVE_SECONDS,
 ) -> AsyncGenerator[BarEvent, None]:
     """Live candles as bar events: a bar is complete once a newer one has started.
 
@@ -245,7 +264,8 @@ async def stream_bar_events(
     since = math.floor(((now or utcnow()) - back).timestamp() * 1000)
     wanted = [Subscription(type="Candle", symbol=symbol, from_time=since)]
     current: Bar | None = None
-    async with aclosing(feed_events(session, token_source, wanted)) as events:
+    feed = feed_events(session, token_source, wanted, silence=silence, keepalive=keepalive)
+    async with aclosing(feed) as events:
         async for event in events:
             bar = bar_from_candle(event, timeframe) if event.get("eventSymbol") == symbol else None
             if bar is None or (current is not None and bar.time < current.time):
