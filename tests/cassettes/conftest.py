@@ -19,3 +19,9 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
         request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_").removesuffix("_streams")
     )
     return str(CASSETTES / adapter)
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    """The test's own name: shared scenario classes keep one cassette per test and adapter."""
+    return str(request.node.name)

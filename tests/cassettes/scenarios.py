@@ -146,3 +146,44 @@ def vertical_spread(broker: Broker) -> None:
     placed = broker.place(spread)
     assert len(placed.legs) == 2
     broker.cancel(placed.id)
+
+
+class RestScenarios:
+    """The REST scenarios every adapter's cassette module runs (``class TestX(RestScenarios)``).
+
+    The cassette of each test is ``cassettes/<adapter>/<test name>.yaml`` (see ``conftest.py``).
+    """
+
+    def test_account_overview(self, broker_cassette: Broker) -> None:
+        account_overview(broker_cassette)
+
+    def test_quotes(self, broker_cassette: Broker) -> None:
+        quotes(broker_cassette)
+
+    def test_option_chain(self, broker_cassette: Broker) -> None:
+        option_chain(broker_cassette)
+
+    def test_market_order_fills(self, broker_cassette: Broker) -> None:
+        market_order_fills(broker_cassette)
+
+    def test_limit_replace_cancel(self, broker_cassette: Broker) -> None:
+        limit_replace_cancel(broker_cassette)
+
+    def test_stop_orders(self, broker_cassette: Broker) -> None:
+        stop_orders(broker_cassette)
+
+    def test_trailing_stop(self, broker_cassette: Broker) -> None:
+        trailing_stop(broker_cassette)
+
+    def test_bracket_group(self, broker_cassette: Broker) -> None:
+        bracket_group(broker_cassette)
+
+    def test_vertical_spread(self, broker_cassette: Broker) -> None:
+        vertical_spread(broker_cassette)
+
+
+class RestBarScenarios(RestScenarios):
+    """:class:`RestScenarios` plus bar history over REST (not tastytrade: its bars are DxLink)."""
+
+    def test_bars(self, broker_cassette: Broker) -> None:
+        bars(broker_cassette)
