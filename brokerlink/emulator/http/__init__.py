@@ -20,6 +20,7 @@ from brokerlink.emulator.http.transport import (
     FaultAction,
     fault_action,
     faulted_frames,
+    take_stream_fault,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "query_param",
     "serve",
     "status_for",
+    "take_stream_fault",
 ]

@@ -60,6 +60,7 @@ __all__ = [
     "FaultAction",
     "fault_action",
     "faulted_frames",
+    "take_stream_fault",
 ]
 
 _STREAM_FAULTS = (Latency, StreamGap, DropConnection)
@@ -115,7 +116,7 @@ async def faulted_frames(
     skip = 0
     try:
         async for frame in frames:
-            fault = _take_stream_fault(faults, path)
+            fault = take_stream_fault(faults, path)
             if isinstance(fault, Latency):
                 await asyncio.sleep(fault.seconds)
             elif isinstance(fault, StreamGap):
@@ -303,7 +304,12 @@ def _dropped(path: str, request: Request | None = None) -> Exception:
     return read_error(message, request) if request is not None else ConnectionDropped(message)
 
 
-def _take_stream_fault(faults: Faults, path: str) -> Fault | None:
+def take_stream_fault(faults: Faults, path: str) -> Fault | None:
+    """The next stream fault planned for ``path`` (latency, gap, drop), consumed; else ``None``.
+
+    An HTTP-only fault at the head of the plan for this path is left for the next request, so
+    an open stream (chunked or websocket) never swallows it.
+    """
     for entry in faults.pending():
         if entry.applies(path, streaming=True):
             if isinstance(entry.fault, _STREAM_FAULTS):

@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from brokerlink.emulator.faults import DropConnection, Latency, StreamGap
-from brokerlink.emulator.http import EmulatorSocket, SocketClosed
+from brokerlink.emulator.http import EmulatorSocket
 from brokerlink.errors import BrokerError
 from brokerlink.instruments import Instrument
 from brokerlink_tastytrade.emulator.dxlink_events import (
@@ -39,7 +38,7 @@ from brokerlink_tastytrade.emulator.dxlink_events import (
     quote_values,
     snapshot_values,
 )
-from brokerlink_tastytrade.emulator.sockets_util import run_until_either_ends, take_stream_fault
+from brokerlink_tastytrade.emulator.sockets_util import SocketFaults, run_until_either_ends
 from brokerlink_tastytrade.emulator.symbols import parse_streamer_symbol
 
 if TYPE_CHECKING:
@@ -77,12 +76,12 @@ class DxLinkSession:
         self.client_timeout = 60.0
         self.server_keepalive = 30.0
         self._send_lock = asyncio.Lock()
-        self._skip = 0
         self._summaries: dict[Instrument, tuple[datetime, Mapping[str, Decimal | None]]] = {}
 
     async def run(self, socket: EmulatorSocket) -> None:
         """Serve the connection until the client leaves or goes silent."""
         self.socket = socket
+        self._faults = SocketFaults(self.engine.faults, socket, on_latency=self._silent_for)
         await run_until_either_ends(self._read(), self._pump())
 
     # -- sending --------------------------------------------------------------------------------
@@ -97,19 +96,13 @@ class DxLinkSession:
 
     async def send_data(self, channel: int, event_type: str, values: list[Any]) -> None:
         """A ``FEED_DATA`` message, subject to the stream faults planned for ``/dxlink``."""
-        fault = take_stream_fault(self.engine.faults, self.socket.path)
-        if isinstance(fault, Latency):
-            async with self._send_lock:  # silent for that long: keepalives wait too
-                await asyncio.sleep(fault.seconds)
-        elif isinstance(fault, StreamGap):
-            self._skip += fault.events
-        elif isinstance(fault, DropConnection):
-            await self.socket.close(1011, "connection dropped")
-            raise SocketClosed(1011)
-        if self._skip:
-            self._skip -= 1
+        if not await self._faults.admit():
             return
         await self.send({"type": "FEED_DATA", "channel": channel, "data": [event_type, values]})
+
+    async def _silent_for(self, seconds: float) -> None:
+        async with self._send_lock:  # silent for that long: keepalives wait too
+            await asyncio.sleep(seconds)
 
     # -- reading --------------------------------------------------------------------------------
     async def _read(self) -> None:

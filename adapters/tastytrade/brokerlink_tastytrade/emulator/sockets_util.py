@@ -1,31 +1,52 @@
-"""Shared pieces of the tastytrade websocket handlers: stream faults on a socket path."""
+"""Shared pieces of the tastytrade websocket handlers: stream faults on a socket, and running a
+connection's reader and pump together."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from brokerlink.emulator.faults import DropConnection, Fault, Faults, Latency, StreamGap
-from brokerlink.emulator.http import SocketClosed
+from brokerlink.emulator.faults import DropConnection, Faults, Latency, StreamGap
+from brokerlink.emulator.http import EmulatorSocket, SocketClosed, take_stream_fault
 
-__all__ = ["run_until_either_ends", "take_stream_fault"]
-
-_STREAM_FAULTS = (Latency, StreamGap, DropConnection)
+__all__ = ["SocketFaults", "run_until_either_ends"]
 
 
-def take_stream_fault(faults: Faults, path: str) -> Fault | None:
-    """The next stream fault planned for ``path`` (latency, gap, drop), consumed; else ``None``.
+class SocketFaults:
+    """The stream faults planned for one websocket's path, applied message by message.
 
-    An HTTP-only fault at the head of the plan for this path is left for a request, as the core
-    transport does for streamed replies.
+    ``StreamGap`` swallows that many messages, ``DropConnection`` closes the socket (code 1011,
+    as a lost connection would) and ends the handler; a ``Latency`` goes to ``on_latency`` (the
+    handler decides what silence means for it), or is consumed without effect.
     """
-    for entry in faults.pending():
-        if entry.applies(path, streaming=True):
-            if isinstance(entry.fault, _STREAM_FAULTS):
-                return faults.take(path, streaming=True)
-            return None
-    return None
+
+    def __init__(
+        self,
+        faults: Faults,
+        socket: EmulatorSocket,
+        on_latency: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        self._faults = faults
+        self._socket = socket
+        self._on_latency = on_latency
+        self._skip = 0
+
+    async def admit(self) -> bool:
+        """Whether the next message goes out (``False``: a gap swallows it)."""
+        fault = take_stream_fault(self._faults, self._socket.path)
+        if isinstance(fault, Latency):
+            if self._on_latency is not None:
+                await self._on_latency(fault.seconds)
+        elif isinstance(fault, StreamGap):
+            self._skip += fault.events
+        elif isinstance(fault, DropConnection):
+            await self._socket.close(1011, "connection dropped")
+            raise SocketClosed(1011)
+        if self._skip:
+            self._skip -= 1
+            return False
+        return True
 
 
 async def run_until_either_ends(

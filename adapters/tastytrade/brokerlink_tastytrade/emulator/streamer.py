@@ -24,14 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from brokerlink.emulator.faults import DropConnection, StreamGap
-from brokerlink.emulator.http import EmulatorSocket, SocketClosed
+from brokerlink.emulator.http import EmulatorSocket
 from brokerlink.emulator.http.feeds import event_cursor
 from brokerlink.enums import OrderStatus
 from brokerlink.models import OrderEvent, PositionEvent
 from brokerlink_tastytrade.emulator.accounts_out import position_json
 from brokerlink_tastytrade.emulator.envelope import epoch_ms
-from brokerlink_tastytrade.emulator.sockets_util import run_until_either_ends, take_stream_fault
+from brokerlink_tastytrade.emulator.sockets_util import SocketFaults, run_until_either_ends
 
 if TYPE_CHECKING:
     from brokerlink_tastytrade.emulator.front import TastytradeFront
@@ -54,11 +53,12 @@ class AccountStreamerSession:
         self.accounts: set[str] = set()
         self._routed: set[str] = set()
         self._lock = asyncio.Lock()
-        self._skip = 0
 
     async def run(self, socket: EmulatorSocket) -> None:
         """Serve the connection until the client leaves."""
         self.socket = socket
+        # A latency fault is consumed without effect here: notifications are event-driven.
+        self._faults = SocketFaults(self.engine.faults, socket)
         await run_until_either_ends(self._read(), self._pump())
 
     async def _read(self) -> None:
@@ -126,14 +126,7 @@ class AccountStreamerSession:
 
     # -- notifications --------------------------------------------------------------------------
     async def _notify(self, kind: str, data: dict[str, Any], at: datetime | None = None) -> None:
-        fault = take_stream_fault(self.engine.faults, self.socket.path)
-        if isinstance(fault, StreamGap):
-            self._skip += fault.events
-        elif isinstance(fault, DropConnection):
-            await self.socket.close(1011, "connection dropped")
-            raise SocketClosed(1011)
-        if self._skip:
-            self._skip -= 1
+        if not await self._faults.admit():
             return
         stamp = epoch_ms(at or self.engine.now())
         await self.send({"type": kind, "data": data, "timestamp": stamp})
