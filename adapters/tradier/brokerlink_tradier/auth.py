@@ -27,12 +27,10 @@ emulator (``base_url`` relocated) carries them along.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
-
-import attrs
 
 from brokerlink.oauth import OAuthSpec
 
@@ -46,15 +44,12 @@ __all__ = [
     "AUTHORIZE_PATH",
     "CODE_LIFETIME",
     "EMULATOR_REDIRECT_URI",
-    "OAUTH",
     "REFRESH_PATH",
     "SCOPES",
     "SCOPE_MAP",
     "TOKEN_ENDPOINT_AUTH",
     "TOKEN_PATH",
-    "OAuthEndpoints",
     "granted_scopes",
-    "oauth_endpoints",
     "oauth_spec",
     "scope_param",
     "tradier_auth",
@@ -96,44 +91,7 @@ EMULATOR_REDIRECT_URI = "http://localhost:3000"
 """The callback the emulator's own app is registered with (never opened: the redirect is read)."""
 
 
-@attrs.frozen(kw_only=True)
-class OAuthEndpoints:
-    """The OAuth URLs Tradier publishes (see :data:`OAUTH`); :func:`oauth_spec` is what the
-    strategies use.
-
-    ``refresh_url`` differs from ``token_url`` (a generic client refreshing at the token endpoint
-    would fail); ``refresh_for_partners_only`` records that refresh tokens are issued to approved
-    partners only.
-    """
-
-    authorize_url: str
-    token_url: str
-    refresh_url: str
-    scopes: tuple[str, ...] = SCOPES
-    scope_separator: str = ","
-    token_endpoint_auth: Literal["client_secret_basic"] = TOKEN_ENDPOINT_AUTH
-    refresh_for_partners_only: bool = True
-
-
 _API = "https://api.tradier.com/v1"
-
-OAUTH: Mapping[str, OAuthEndpoints] = MappingProxyType(
-    {
-        name: OAuthEndpoints(
-            authorize_url=_API + AUTHORIZE_PATH,
-            token_url=_API + TOKEN_PATH,
-            refresh_url=_API + REFRESH_PATH,
-        )
-        for name in ("live", "sandbox")
-    }
-)
-"""The published endpoints by environment, as the environments' URL table lists them. They live
-on the production host for both; only ``live`` logs in through them (:func:`oauth_spec`)."""
-
-
-def oauth_endpoints(environment: Environment) -> OAuthEndpoints | None:
-    """The published OAuth URLs for ``environment`` (``None`` for the emulator)."""
-    return OAUTH.get(environment.name)
 
 
 def scope_param(scopes: Iterable[str] = SCOPES) -> str:
@@ -196,7 +154,8 @@ def oauth_spec(environment: Environment) -> OAuthSpec | None:
 
 def tradier_auth(profile: Profile, environment: Environment) -> Auth | None:
     """The auth for ``profile`` in ``environment`` (the broker's credentials, or the emulator's
-    automatic login): see :func:`brokerlink.oauth.adapter_auth`. ``live`` also takes a partner's refresh token; the sandbox only personal access tokens."""
+    automatic login): see :func:`brokerlink.oauth.adapter_auth`. ``live`` also takes a
+    partner's refresh token; the sandbox only personal access tokens."""
     from brokerlink.oauth import adapter_auth
 
     return adapter_auth(

@@ -7,11 +7,10 @@ import base64
 import pytest
 from brokerlink_tradier import TradierAdapter
 from brokerlink_tradier.auth import (
-    OAUTH,
     SCOPES,
     TOKEN_ENDPOINT_AUTH,
     granted_scopes,
-    oauth_endpoints,
+    oauth_spec,
     scope_param,
 )
 
@@ -38,15 +37,15 @@ def test_scopes_go_out_comma_separated_and_come_back_space_separated() -> None:
 
 
 def test_oauth_endpoints_and_client_auth() -> None:
-    live = oauth_endpoints(TradierAdapter.environments["live"])
+    live = oauth_spec(TradierAdapter.environments["live"])
     assert live is not None
     assert live.token_url == "https://api.tradier.com/v1/oauth/accesstoken"
     assert live.refresh_url == "https://api.tradier.com/v1/oauth/refreshtoken"
     assert live.authorize_url == "https://api.tradier.com/v1/oauth/authorize"
     assert TOKEN_ENDPOINT_AUTH == "client_secret_basic"
-    assert live.refresh_for_partners_only
-    assert oauth_endpoints(TradierAdapter.environments["emulator"]) is None
-    assert set(OAUTH) == {"live", "sandbox"}
+    assert live.client_auth == TOKEN_ENDPOINT_AUTH
+    # Only live logs in through OAuth; the sandbox takes personal access tokens only.
+    assert oauth_spec(TradierAdapter.environments["sandbox"]) is None
     # The documented Basic header (DOC oauth/access-token) is base64(client_id:secret).
     pair = "kaGA65sIl79IdXxr3lnGs7J2C9CywQtJ:ueeKzJOEh0fh6Dh8"
     expected = "a2FHQTY1c0lsNzlJZFh4cjNsbkdzN0oyQzlDeXdRdEo6dWVlS3pKT0VoMGZoNkRoOA=="
