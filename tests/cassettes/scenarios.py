@@ -8,14 +8,19 @@ refused before any request (``NotSupportedError``), which the scenario asserts i
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from itertools import islice
 
 import pytest
 
 import brokerlink as bl
 from brokerlink.broker.sync import Broker
 from brokerlink.capabilities import Feature
+from brokerlink.models import OrderEvent
+from brokerlink.testing.recording import TranscriptSession
 
 # The emulator's market opens its first session at 2025-01-06 14:30 UTC; history lies before.
 DAILY_FROM = datetime(2024, 11, 1, tzinfo=UTC)
@@ -187,3 +192,38 @@ class RestBarScenarios(RestScenarios):
 
     def test_bars(self, broker_cassette: Broker) -> None:
         bars(broker_cassette)
+
+
+# -- stream transcripts ---------------------------------------------------------------------------
+
+
+def quote_stream(session: TranscriptSession, count: int) -> None:
+    """``count`` quote events for AAPL and SPY, each with a bid and an ask."""
+    with session.connect() as broker:
+        events = list(islice(broker.stream_quotes(["AAPL", "SPY"]), count))
+    assert {str(e.quote.instrument) for e in events} == {"AAPL", "SPY"}
+    assert all(e.quote.bid is not None and e.quote.ask is not None for e in events)
+
+
+async def order_stream_reports_a_fill(session: TranscriptSession) -> None:
+    """A market order placed while the order stream is open is reported through its fill."""
+    async with session.connect_async() as broker:
+        stream = broker.stream_orders()
+        # The stream opens with an empty snapshot: read it in a task while the order is placed.
+        reader = asyncio.ensure_future(_until_filled(stream))
+        await asyncio.sleep(0.3)
+        placed = await broker.place(bl.NewOrder.market("SPY", bl.BUY, 1, client_id="castream1"))
+        events = await asyncio.wait_for(reader, 15)
+        await stream.aclose()
+    assert {e.order.id for e in events} == {placed.id}
+    assert events[-1].order.status is bl.OrderStatus.FILLED
+    assert events[-1].order.filled_quantity == 1
+
+
+async def _until_filled(stream: AsyncIterator[OrderEvent]) -> list[OrderEvent]:
+    events = []
+    async for event in stream:
+        events.append(event)
+        if event.order.status is bl.OrderStatus.FILLED:
+            return events
+    return events
