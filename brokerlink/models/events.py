@@ -11,14 +11,15 @@ import attrs
 from brokerlink.instruments import Instrument
 from brokerlink.models._common import utc
 from brokerlink.models.account import Position
-from brokerlink.models.market import Bar, Quote, _slot_setter
+from brokerlink.models.market import Bar, Quote
 from brokerlink.models.order import Fill, Order
 from brokerlink.timeframes import Timeframe
 
 __all__ = ["BarEvent", "OrderEvent", "PositionEvent", "QuoteEvent", "StreamEvent"]
 
 
-@attrs.frozen(kw_only=True)
+# No __weakref__ slot, as for Quote: _QuoteEventSlots shares the layout.
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class QuoteEvent:
     """A new quote. ``received_at`` is when brokerlink received it (``quote.time`` is the
     broker's stamp), so the difference is the feed's latency."""
@@ -33,10 +34,11 @@ class QuoteEvent:
         For adapters' stream parse boundaries only (``received_at`` straight from
         :func:`~brokerlink.timeutil.utcnow`); equal to ``QuoteEvent(...)`` with the same values.
         """
-        self = _new(cls)
-        _set_quote(self, quote)
-        _set_received_at(self, received_at)
-        return self
+        self = _QuoteEventSlots()
+        self.quote = quote
+        self.received_at = received_at
+        self.__class__ = cls  # type: ignore[assignment]
+        return self  # type: ignore[return-value]
 
     @property
     def instrument(self) -> Instrument:
@@ -44,10 +46,13 @@ class QuoteEvent:
         return self.quote.instrument
 
 
-# Slot descriptors, as for Quote._trusted: half the cost of object.__setattr__.
-_new = object.__new__
-_set_quote = _slot_setter(QuoteEvent, "quote")
-_set_received_at = _slot_setter(QuoteEvent, "received_at")
+class _QuoteEventSlots:
+    """The mutable twin of :class:`QuoteEvent`, for its ``_trusted`` (see ``_QuoteSlots``)."""
+
+    __slots__ = tuple(field.name for field in attrs.fields(QuoteEvent))
+
+    quote: Quote
+    received_at: datetime
 
 
 @attrs.frozen(kw_only=True)

@@ -18,10 +18,10 @@ framing, reconnect after drops) with what is TradeStation's own:
 
 All of it runs inside the core reader's ``decode`` (control frames raise its ``Reconnect``), and
 the inactivity timeout is the core reader's (one timer per connection, checked around network
-reads): a frame goes through one generator, not one per layer. A stream may pass its own line
-``decode`` (the quote stream's msgspec struct), whose non-``dict`` results pass straight
-through, and a ``data`` callback for the remaining data ``dict`` frames, so it needs no
-generator of its own on top.
+reads): a frame goes through one generator, not one per layer. A stream may put its own
+line handler in front (``fast``: the quote stream's msgspec struct), which hands the lines it
+does not recognise to this one, and a ``data`` callback for the data ``dict`` frames, so it
+needs no generator of its own on top.
 """
 
 from __future__ import annotations
@@ -44,10 +44,6 @@ IDLE_TIMEOUT = 30.0
 
 _RETRY_TITLES = frozenset({"internalservererror", "serviceunavailable", "gatewaytimeout"})
 T = TypeVar("T")
-
-
-def _decode_json(line: bytes) -> dict[str, Any]:
-    return json_object(line, broker=BROKER)
 
 
 def _control(frame: Mapping[str, Any]) -> str | None:
@@ -84,6 +80,10 @@ def _legacy_line(exc: errors.ResponseFormatError) -> errors.BrokerError | None:
     return None
 
 
+LineHandler = Callable[[bytes], Any]
+"""What the core reader calls on each line: the item to yield, or ``None`` to skip the line."""
+
+
 @overload
 def ts_frames(
     session: StreamSession,
@@ -95,7 +95,7 @@ def ts_frames(
     on_connect: Callable[[Response], None] | None = ...,
     backoff: RetryPolicy | None = ...,
     heartbeats: bool = ...,
-    decode: None = ...,
+    fast: None = ...,
     data: None = ...,
     on_chunk: Callable[[], None] | None = ...,
 ) -> AsyncIterator[dict[str, Any]]: ...
@@ -110,7 +110,7 @@ def ts_frames(
     on_connect: Callable[[Response], None] | None = ...,
     backoff: RetryPolicy | None = ...,
     heartbeats: bool = ...,
-    decode: Callable[[bytes], T | dict[str, Any] | None] | None = ...,
+    fast: Callable[[LineHandler], LineHandler] | None = ...,
     data: Callable[[dict[str, Any]], T | None],
     on_chunk: Callable[[], None] | None = ...,
 ) -> AsyncIterator[T]: ...
@@ -124,30 +124,29 @@ def ts_frames(
     on_connect: Callable[[Response], None] | None = None,
     backoff: RetryPolicy | None = None,
     heartbeats: bool = False,
-    decode: Callable[[bytes], Any] | None = None,
+    fast: Callable[[LineHandler], LineHandler] | None = None,
     data: Callable[[dict[str, Any]], Any] | None = None,
     on_chunk: Callable[[], None] | None = None,
 ) -> AsyncIterator[Any]:
     """Data frames of a TradeStation stream, reopened after drops, GoAway and silence;
     ``heartbeats`` passes heartbeat frames through too (for callers that keep time by them).
 
-    ``decode`` turns each line into a frame (by default its JSON object, a ``dict``). It may
-    return its own item for the data frames it recognises, which passes straight through, or
-    ``None`` to skip the line; for anything else it must return the ``dict`` (as
-    :func:`json_object` does), so heartbeats, GoAway and errors are still handled here.
-    ``data``, when given, turns each remaining data ``dict`` into the item to yield, or
-    ``None`` to skip it. ``on_chunk`` is the core reader's (called as each piece of the body
-    arrives).
+    Each line is decoded as a JSON object and its envelope handled here (control frames,
+    errors, v2 text lines); a data frame is yielded as its ``dict``, or as ``data(frame)``
+    when ``data`` is given (``None`` skips it). ``fast``, when given, builds the line handler
+    from this one: it answers the lines it recognises itself (the quote stream's msgspec
+    decode) and passes every other line to the handler it was given, so the envelope is
+    still handled here and a recognised frame costs no second call. ``on_chunk`` is the core
+    reader's (called as each piece of the body arrives).
 
     The result is the core reader's own async generator: the envelope is handled inside its
-    ``decode`` (control frames raise :class:`~brokerlink.runtime.streaming.Reconnect`), so a
-    frame passes through no generator of TradeStation's.
+    line handler (control frames raise :class:`~brokerlink.runtime.streaming.Reconnect`), so
+    a frame passes through no generator of TradeStation's.
     """
-    read = _decode_json if decode is None else decode
 
     def line(raw: bytes) -> Any:
         try:
-            frame = read(raw)
+            frame = json_object(raw, broker=BROKER)
         except errors.ResponseFormatError as exc:
             legacy = _legacy_line(exc)
             if legacy is None:
@@ -155,8 +154,6 @@ def ts_frames(
             if not isinstance(legacy, errors.OperationFailedError):
                 raise legacy from None
             raise Reconnect(legacy) from None
-        if type(frame) is not dict:  # the decoder's own item, or None
-            return frame
         control = _control(frame)
         if control is None:
             return frame if data is None else data(frame)
@@ -178,7 +175,7 @@ def ts_frames(
         raise problem
 
     return ndjson_lines(
-        session, url, query, check, line, broker=BROKER, on_connect=on_connect,
-        backoff=backoff or RetryPolicy(max_retries=session.max_reconnects),
+        session, url, query, check, line if fast is None else fast(line), broker=BROKER,
+        on_connect=on_connect, backoff=backoff or RetryPolicy(max_retries=session.max_reconnects),
         idle_timeout=idle_timeout, on_chunk=on_chunk,
     )  # fmt: skip

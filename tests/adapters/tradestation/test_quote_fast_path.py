@@ -20,7 +20,8 @@ import orjson
 import pytest
 from brokerlink_tradestation import parse
 from brokerlink_tradestation.framing import ts_frames
-from brokerlink_tradestation.quote_stream import RawFrame, _QuoteReader
+from brokerlink_tradestation.quote_frames import RawFrame
+from brokerlink_tradestation.quote_stream import _QuoteReader
 from brokerlink_tradestation.wire import Fields
 from streamkit import collect, frame, objects, streaming
 from tskit import adapter
@@ -235,3 +236,22 @@ def test_more_than_100_symbols_is_refused_before_anything_is_sent() -> None:
     session = StreamSession(client=client, auth=None)
     with pytest.raises(bl.NotSupportedError, match="at most 100"):
         TS.stream_quotes(session, [Equity(f"S{i}") for i in range(101)])
+
+
+def test_the_number_cache_converts_like_the_strict_reader_and_stays_bounded() -> None:
+    from brokerlink_tradestation.quote_frames import NumberCache
+    from msgspec import UNSET
+
+    numbers = NumberCache(limit=4)
+    assert numbers[UNSET] is UNSET
+    assert numbers[None] is None
+    first = numbers["212.850"]
+    assert (first, str(first)) == (Decimal("212.85"), "212.850")  # the digits as sent
+    assert numbers["212.850"] is first  # the second frame's price is a lookup
+    for bad in ("NaN", "-Infinity", "sNaN", "", "lots"):
+        with pytest.raises(ValueError, match="not a"):
+            numbers[bad]
+    for i in range(10):
+        assert numbers[str(i)] == Decimal(i)
+    assert len(numbers) <= 4 + 1  # started over past the limit ...
+    assert (numbers[UNSET], numbers[None]) == (UNSET, None)  # ... keeping the two markers
