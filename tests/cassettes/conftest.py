@@ -1,7 +1,12 @@
-"""Cassette tests: one module per adapter, each replaying ``cassettes/<adapter>/<test>.yaml``.
+"""Cassette tests: per adapter, ``test_<adapter>.py`` replays ``cassettes/<adapter>/<test>.yaml``,
+``test_<adapter>_streams.py`` its ``<test>.stream.jsonl`` transcripts and
+``test_<adapter>_documented.py`` the cassettes built from documented examples
+(``cassettes/<adapter>/documented/``).
 
-Re-record a module against its emulator (served on a loopback port for the recording) with
-``uv run pytest tests/cassettes/test_<adapter>.py --record-mode=rewrite``.
+Re-record a module against its emulator (served on a loopback port for REST, at the in-process
+front for streams) with ``uv run pytest tests/cassettes/test_<adapter>[_streams].py
+--record-mode=rewrite``; regenerate the documented cassettes with
+``uv run python -m tests.cassettes.make_documented`` (see ``cassettes/README.md``).
 """
 
 from __future__ import annotations

@@ -13,13 +13,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import islice
+from typing import Any
 
+import orjson
 import pytest
 
 import brokerlink as bl
 from brokerlink.broker.sync import Broker
 from brokerlink.capabilities import Feature
-from brokerlink.models import OrderEvent
+from brokerlink.models import BarEvent, OrderEvent, PositionEvent
 from brokerlink.testing.recording import TranscriptSession
 
 # The emulator's market opens its first session at 2025-01-06 14:30 UTC; history lies before.
@@ -227,3 +229,100 @@ async def _until_filled(stream: AsyncIterator[OrderEvent]) -> list[OrderEvent]:
         if event.order.status is bl.OrderStatus.FILLED:
             return events
     return events
+
+
+# Where an order may be in its life while it fills: a stream must never report it going back.
+_FILL_PROGRESS = (
+    bl.OrderStatus.PENDING,
+    bl.OrderStatus.OPEN,
+    bl.OrderStatus.PARTIALLY_FILLED,
+    bl.OrderStatus.FILLED,
+)
+
+
+def bar_stream(session: TranscriptSession, symbol: str, timeframe: str, closed: int) -> None:
+    """Bar events on ``symbol`` until ``closed`` bars closed: Decimal OHLC, aware UTC times,
+    forming updates before their close, each closed bar once and in order."""
+    events: list[BarEvent] = []
+    with session.connect() as broker:
+        for event in islice(broker.stream_bars(symbol, timeframe), 500):
+            events.append(event)
+            if sum(e.complete for e in events) == closed:
+                break
+    assert {str(e.instrument) for e in events} == {symbol}
+    assert {str(e.timeframe) for e in events} == {timeframe}
+    for event in events:
+        bar = event.bar
+        assert all(isinstance(v, Decimal) for v in (bar.open, bar.high, bar.low, bar.close))
+        assert bar.low <= min(bar.open, bar.close) <= max(bar.open, bar.close) <= bar.high
+        assert bar.time.utcoffset() is not None
+        assert bar.time.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    times = [e.bar.time for e in events if e.complete]
+    assert len(times) == closed, "the stream stopped before enough bars closed"
+    assert times == sorted(set(times))  # each closed bar once, oldest first
+    assert [e.bar.time for e in events] == sorted(e.bar.time for e in events)
+
+
+def assert_fill_progress(events: list[OrderEvent], order_id: str, quantity: int) -> None:
+    """The events of one order move forward through its life and end filled for ``quantity``."""
+    assert events, "the stream reported nothing"
+    assert {e.order.id for e in events} == {order_id}
+    ranks = [_FILL_PROGRESS.index(e.order.status) for e in events]
+    assert ranks == sorted(ranks), [e.order.status for e in events]
+    final = events[-1]
+    assert final.order.status is bl.OrderStatus.FILLED
+    assert final.order.filled_quantity == quantity
+    assert final.order.average_fill_price is not None
+    assert final.order.average_fill_price > 0
+    assert str(final.order.instrument) == "SPY"
+    assert all(e.time.utcoffset() is not None for e in events)
+
+
+async def order_stream_fill_in_order(
+    session: TranscriptSession, client_id: str, *, settle: float = 0.3
+) -> None:
+    """A market order for 3 placed while the order stream is open: statuses only move forward,
+    the last event is the fill of all 3 at a positive Decimal price. ``settle`` is how long the
+    stream gets to subscribe before the order goes in (a websocket needs a round trip more)."""
+    async with session.connect_async() as broker:
+        stream = broker.stream_orders()
+        reader = asyncio.ensure_future(_until_filled(stream))
+        await asyncio.sleep(settle)
+        placed = await broker.place(bl.NewOrder.market("SPY", bl.BUY, 3, client_id=client_id))
+        events = await asyncio.wait_for(reader, 15)
+        await stream.aclose()
+    assert_fill_progress(events, placed.id, 3)
+
+
+async def position_stream_after_fill(session: TranscriptSession, client_id: str) -> None:
+    """A filled market order for 2 SPY is reported by the position stream as 2 SPY held."""
+    async with session.connect_async() as broker:
+        stream = broker.stream_positions()
+        reader = asyncio.ensure_future(_until_held(stream, "SPY"))
+        await asyncio.sleep(0.3)
+        placed = await broker.place(bl.NewOrder.market("SPY", bl.BUY, 2, client_id=client_id))
+        events = await asyncio.wait_for(reader, 15)
+        await stream.aclose()
+        filled = await broker.order(placed.id)
+    held = events[-1].position
+    assert str(held.instrument) == "SPY"
+    assert held.quantity == 2
+    assert isinstance(held.average_price, Decimal)
+    assert held.average_price > 0
+    assert filled.status is bl.OrderStatus.FILLED
+    assert events[-1].time.utcoffset() is not None
+
+
+async def _until_held(stream: AsyncIterator[PositionEvent], symbol: str) -> list[PositionEvent]:
+    events = []
+    async for event in stream:
+        events.append(event)
+        if str(event.position.instrument) == symbol and event.position.quantity != 0:
+            return events
+    return events
+
+
+def transcript_entries(session: TranscriptSession) -> list[dict[str, Any]]:
+    """The exchanges a transcript holds (its meta line left out), to check the wire shape."""
+    lines = session.path.read_bytes().splitlines()
+    return [orjson.loads(line) for line in lines[1:] if line.strip()]
