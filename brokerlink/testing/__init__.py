@@ -3,7 +3,11 @@
 - :mod:`brokerlink.testing.scrub`: the scrubber every cassette passes through before it is written;
 - :mod:`brokerlink.testing.cassettes`: vcrpy settings (matching, scrubbing, decoded bodies);
 - :mod:`brokerlink.testing.recording`: record against an emulator served on a port, replay offline;
-- :mod:`brokerlink.testing.plugin`: the pytest plugin (``broker_cassette`` fixture, ``vcr_config``).
+- :mod:`brokerlink.testing.tap`: the client-side recording tap (any API root, streams and
+  websockets included), writing the transcripts :mod:`brokerlink.testing.transcripts` replays;
+- :mod:`brokerlink.testing.profiles`: cassettes recorded against a profile (``--brokerlink-record``);
+- :mod:`brokerlink.testing.plugin`: the pytest plugin (``broker``, ``broker_cassette`` and
+  ``stream_transcript`` fixtures, ``vcr_config``).
 
 Nothing here is imported by ``import brokerlink``; pytest and vcrpy are needed only by the plugin
 (``pip install brokerlink[testing]``).

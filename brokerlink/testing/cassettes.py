@@ -29,7 +29,7 @@ MATCH_ON: tuple[str, ...] = ("method", "scheme", "host", "path", "query", "body"
 
 _DROPPED_HEADERS = ("authorization", "cookie", "set-cookie", "x-api-key")
 # Wall-clock and server noise: dropped so that recording twice gives the same bytes.
-_VOLATILE_RESPONSE_HEADERS = ("date", "server", "x-request-id")
+_VOLATILE_RESPONSE_HEADERS = ("date", "server", "x-request-id", "x-ratelimit-expiry")
 
 
 def vcr_config(scrubber: Scrubber | None = None) -> dict[str, Any]:

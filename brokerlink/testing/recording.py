@@ -10,19 +10,22 @@ the same whichever port the recording used.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from brokerlink.testing.scrub import RECORDING_ORIGIN
 
 if TYPE_CHECKING:
+    from brokerlink.adapter import Transport
     from brokerlink.broker.async_ import AsyncBroker
     from brokerlink.broker.sync import Broker
+    from brokerlink.emulator.http import ServerHandle
 
 __all__ = [
     "CASSETTE_TOKEN",
     "TranscriptSession",
+    "adapter_keepalives",
     "cassette_path",
     "emulator_api_root",
     "replay_broker",
@@ -66,17 +69,31 @@ def replay_broker(adapter: str, *, record: bool, seed: int | None = None) -> Ite
 
 
 class TranscriptSession:
-    """One stream-transcript test: records at the emulator front, or replays the transcript.
+    """One stream-transcript test: records a session, or replays the transcript.
 
-    Recording runs ``adapter``'s in-process emulator behind a
-    :class:`~brokerlink.testing.transcripts.RecordingFront` and writes ``path`` when the test ends;
-    replaying serves ``path`` with a :class:`~brokerlink.testing.transcripts.ReplayFront` and fails
-    the test if the client asked for anything the transcript does not hold.
+    Recording runs ``adapter``'s emulator, either served on a free loopback port and recorded
+    from the client side by a :class:`~brokerlink.testing.tap.TapTransport` (``served=True``, what
+    the ``stream_transcript`` fixture does), or in-process behind a
+    :class:`~brokerlink.testing.transcripts.RecordingFront`; :meth:`finish` writes ``path`` (and
+    stops the server). Replaying serves ``path`` with a
+    :class:`~brokerlink.testing.transcripts.ReplayFront`, in-process with nothing running, and
+    :meth:`finish` returns what the client asked for that the transcript does not hold.
+    ``engine`` is the emulator's engine while recording (the replay's own, empty one otherwise).
     """
 
-    def __init__(self, adapter: str, path: Path, *, record: bool, timing: bool = False) -> None:
-        from brokerlink.emulator.http import EmulatorTransport
+    def __init__(
+        self,
+        adapter: str,
+        path: Path,
+        *,
+        record: bool,
+        timing: bool = False,
+        served: bool = False,
+    ) -> None:
+        from brokerlink.emulator.http import EmulatorTransport, serve
         from brokerlink.emulator.serving import servable_emulator
+        from brokerlink.testing.journal import TranscriptLog
+        from brokerlink.testing.tap import TapTransport
         from brokerlink.testing.transcripts import RecordingFront, ReplayFront
 
         self.adapter = adapter
@@ -84,15 +101,34 @@ class TranscriptSession:
         self.record = record
         self._recorder: RecordingFront | None = None
         self._replay: ReplayFront | None = None
-        if record:
+        self._tap: TapTransport | None = None
+        self._server: ServerHandle | None = None
+        self._base_url: str | None = None
+        self.transport: Transport
+        if record and served:
+            emulator = servable_emulator(adapter)
+            self._server = serve(emulator.front)
+            self._base_url = emulator.api_root(self._server.url)
+            self._tap = TapTransport(TranscriptLog(emulator.front.name))
+            self.engine = emulator.engine
+            self.transport = self._tap
+        elif record:
             emulator = servable_emulator(adapter)
             self._recorder = RecordingFront(emulator.front)
             self.engine = emulator.engine
             self.transport = EmulatorTransport(self._recorder, emulator.engine)
         else:
-            self._replay = ReplayFront(path, timing=timing)
+            self._replay = ReplayFront(path, timing=timing, keepalives=adapter_keepalives(adapter))
             self.engine = self._replay.engine
             self.transport = EmulatorTransport(self._replay, self._replay.engine)
+
+    @property
+    def base_url(self) -> str | None:
+        """The served emulator's API root while recording served (``None`` otherwise)."""
+        return self._base_url
+
+    def _overrides(self) -> dict[str, Any]:
+        return {} if self._base_url is None else {"base_url": self._base_url}
 
     def connect(self) -> Broker:
         """A sync broker over the session's transport."""
@@ -102,6 +138,7 @@ class TranscriptSession:
             f"{self.adapter}:emulator",
             auth=bl.StaticToken(CASSETTE_TOKEN),
             transport=self.transport,
+            **self._overrides(),
         )
 
     def connect_async(self) -> AsyncBroker:
@@ -112,12 +149,28 @@ class TranscriptSession:
             f"{self.adapter}:emulator",
             auth=bl.StaticToken(CASSETTE_TOKEN),
             transport=self.transport,
+            **self._overrides(),
         )
 
     def finish(self) -> list[str]:
-        """Save the recording, or return what the replay could not answer."""
+        """Save the recording (stopping a served emulator), or return what the replay could not
+        answer."""
+        if self._tap is not None:
+            assert self._server is not None
+            self._server.stop()
+            self._tap.log.save(self.path)
+            return []
         if self._recorder is not None:
             self._recorder.save(self.path)
             return []
         assert self._replay is not None
         return list(self._replay.mismatches)
+
+
+def adapter_keepalives(adapter: str) -> tuple[Mapping[str, str], ...]:
+    """The client keepalive messages ``adapter`` declares (``Adapter.keepalive_messages``)."""
+    from brokerlink.registry import AdapterRegistry
+    from brokerlink.testing.transcripts import KEEPALIVES
+
+    declared = getattr(AdapterRegistry().get(adapter), "keepalive_messages", None)
+    return KEEPALIVES if declared is None else tuple(declared)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ import orjson
 
 from brokerlink._http import Request
 from brokerlink.emulator.http import EmulatorSocket, Front, Reply, SocketClosed, WebSocketHandler
+from brokerlink.testing.journal import TranscriptLog
 from brokerlink.testing.scrub import Scrubber
 
 __all__ = ["KEEPALIVES", "RecordingFront", "ReplayFront", "TranscriptMismatch"]
@@ -48,24 +48,26 @@ class TranscriptMismatch(AssertionError):
     """A replayed session asked for something the transcript does not hold."""
 
 
-def _request_key(request: Request, scrub: Scrubber) -> dict[str, str]:
+def request_key(request: Request, scrub: Scrubber) -> dict[str, str]:
+    """What a request is recorded under and matched on: method, path, query and body, scrubbed
+    (a path naming an account holds its fake, in the recording and in the replay alike)."""
     body = scrub.body(request.content).decode("utf-8", "replace") if request.content else ""
     return {
         "method": request.method,
-        "path": request.url.path,
+        "path": scrub.text(request.url.path.encode()).decode("utf-8", "replace"),
         "query": scrub.text(request.url.query).decode("utf-8", "replace"),
         "body": body,
     }
 
 
-def _is_keepalive(text: str) -> bool:
+def _is_keepalive(text: str, keepalives: Iterable[Mapping[str, str]] = KEEPALIVES) -> bool:
     try:
         message = orjson.loads(text)
     except orjson.JSONDecodeError:
         return False
     if not isinstance(message, dict):
         return False
-    return any(all(message.get(k) == v for k, v in pattern.items()) for pattern in KEEPALIVES)
+    return any(all(message.get(k) == v for k, v in pattern.items()) for pattern in keepalives)
 
 
 def _same_message(expected: str, actual: str) -> bool:
@@ -83,20 +85,16 @@ class RecordingFront(Front):
         self.name = inner.name  # type: ignore[misc]  # a per-instance copy of the inner name
         self._inner = inner
         self._scrub = scrubber or Scrubber()
-        self._start = time.monotonic()
-        self._lock = threading.Lock()
-        self._entries: list[dict[str, Any]] = []
+        self.log = TranscriptLog(inner.name, self._scrub)
 
     def _now(self) -> float:
-        return round(time.monotonic() - self._start, 3)
+        return self.log.now()
 
     def _text(self, data: bytes) -> str:
-        return self._scrub.body(data).decode("utf-8", "replace")
+        return self.log.text(data)
 
     def _add(self, entry: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            self._entries.append(entry)
-        return entry
+        return self.log.add(entry)
 
     def error_reply(self, status: int, message: str, *, retry_after: float | None = None) -> Reply:
         return self._inner.error_reply(status, message, retry_after=retry_after)
@@ -106,7 +104,7 @@ class RecordingFront(Front):
         entry: dict[str, Any] = {
             "kind": "http" if isinstance(reply.body, bytes) else "http-stream",
             "t": self._now(),
-            **_request_key(request, self._scrub),
+            **request_key(request, self._scrub),
             "status": reply.status,
             "headers": dict(reply.headers),
         }
@@ -141,8 +139,8 @@ class RecordingFront(Front):
                 {
                     "kind": "ws",
                     "t": self._now(),
-                    "path": path,
-                    "query": str(socket.query),
+                    "path": self._scrub.text(path.encode()).decode(),
+                    "query": self._scrub.text(str(socket.query).encode()).decode(),
                     "events": [],
                 }
             )
@@ -152,14 +150,7 @@ class RecordingFront(Front):
 
     def save(self, path: str | Path) -> Path:
         """Write the transcript (meta line first, then the exchanges in start order)."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            entries = sorted(self._entries, key=lambda e: float(e["t"]))
-        lines = [orjson.dumps({"kind": "meta", "front": self.name, "format": 1})]
-        lines += [orjson.dumps(e, option=orjson.OPT_SORT_KEYS) for e in entries]
-        target.write_bytes(b"\n".join(lines) + b"\n")
-        return target
+        return self.log.save(path)
 
 
 class _TapSocket:
@@ -195,7 +186,12 @@ class ReplayFront(Front):
     name = "replay"
 
     def __init__(
-        self, path: str | Path, *, timing: bool = False, scrubber: Scrubber | None = None
+        self,
+        path: str | Path,
+        *,
+        timing: bool = False,
+        scrubber: Scrubber | None = None,
+        keepalives: Iterable[Mapping[str, str]] = KEEPALIVES,
     ) -> None:
         from brokerlink.emulator import Engine
 
@@ -206,6 +202,7 @@ class ReplayFront(Front):
         self._lock = threading.Lock()
         self._timing = timing
         self._scrub = scrubber or Scrubber()
+        self._keepalives = tuple(keepalives)
         self.mismatches: list[str] = []
 
     def _take(self, kinds: Iterable[str], key: Mapping[str, str]) -> dict[str, Any] | None:
@@ -222,7 +219,7 @@ class ReplayFront(Front):
         return Reply.json(status, {"error": message})
 
     def handle(self, request: Request) -> Reply:
-        key = _request_key(request, self._scrub)
+        key = request_key(request, self._scrub)
         entry = self._take(("http", "http-stream"), key)
         if entry is None:
             self.mismatches.append(f"no recorded exchange for {key}")
@@ -231,6 +228,11 @@ class ReplayFront(Front):
             return Reply(
                 status=entry["status"], headers=entry["headers"], body=entry["reply"].encode()
             )
+        if entry["ended"]:
+            # A stream the server finished is answered whole (its frame timing is not replayed):
+            # a broker may send an ordinary reply chunked, and a sync client must get it too.
+            body = "".join(str(text) for _at, text in entry["frames"]).encode()
+            return Reply(status=entry["status"], headers=entry["headers"], body=body)
         return Reply(status=entry["status"], headers=entry["headers"], body=self._frames(entry))
 
     async def _frames(self, entry: dict[str, Any]) -> AsyncIterator[bytes]:
@@ -251,7 +253,7 @@ class ReplayFront(Front):
         return play
 
     async def _play(self, socket: EmulatorSocket, path: str) -> None:
-        entry = self._take(("ws",), {"path": path})
+        entry = self._take(("ws",), {"path": self._scrub.text(path.encode()).decode()})
         if entry is None:
             self.mismatches.append(f"no recorded websocket on {path}")
             await socket.close(1008, "not in the transcript")
@@ -259,7 +261,7 @@ class ReplayFront(Front):
         last = 0.0
         for at, direction, text in entry["events"]:
             if direction == "recv":
-                if _is_keepalive(text):
+                if _is_keepalive(text, self._keepalives):
                     continue
                 if not await self._expect(socket, text):
                     return
@@ -268,9 +270,12 @@ class ReplayFront(Front):
                     await asyncio.sleep(max(0.0, float(at) - last))
                 last = float(at)
                 await socket.send_text(text)
-            else:
+            elif direction == "close":
                 await socket.close(int(text))
                 return
+            elif direction == "client-close":
+                # The client hung up here when recorded: nothing more was said.
+                break
         # Everything recorded was played: hold the line until the client leaves.
         while True:
             await socket.receive_text()
@@ -282,7 +287,7 @@ class ReplayFront(Front):
             except (SocketClosed, TimeoutError):
                 self.mismatches.append(f"the client never sent {expected}")
                 return False
-            if _is_keepalive(actual):
+            if _is_keepalive(actual, self._keepalives):
                 continue
             if _same_message(expected, self._scrub.body(actual.encode()).decode()):
                 return True
