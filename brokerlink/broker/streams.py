@@ -25,15 +25,16 @@ _CLOSE_TIMEOUT = 10.0  # seconds to wait for a stream to close after the caller 
 
 
 class StreamPortal:
-    """An event loop in a helper thread, started on first use and stopped by :meth:`close`."""
+    """Event loops in helper threads: one shared for calls (started on first use), one per open
+    stream; :meth:`close` stops them all."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stack: contextlib.ExitStack | None = None
         self._portal: anyio.from_thread.BlockingPortal | None = None
-        # Streams whose iterator was dropped without being closed (left suspended by an
-        # exception's traceback, say): close() must cancel them, or the loop never stops.
-        self._live: set[Future[None]] = set()
+        # Open streams and their loops. An iterator dropped without being closed (left
+        # suspended by an exception's traceback, say) is cancelled and stopped by close().
+        self._live: dict[Future[None], anyio.from_thread.BlockingPortal] = {}
 
     def _ensure(self) -> anyio.from_thread.BlockingPortal:
         with self._lock:
@@ -48,41 +49,50 @@ class StreamPortal:
         return self._ensure().call(func, *args)
 
     def iterate(self, make: Callable[[], AsyncIterator[T]]) -> Iterator[T]:
-        """Iterate, from this thread, the async iterator ``make()`` creates on the portal's loop.
+        """Iterate, from this thread, the async iterator ``make()`` creates on a loop of its own.
 
-        The iterator lives in **one** task on the loop from its first step to its close (a
-        websocket's task group must be left by the task that entered it); that task fetches one
-        item each time the caller asks for one, and hands it over through a queue.
+        Each stream gets its own loop (a blocking portal in a helper thread), not the shared
+        one: a websocket library that leaves a cancellation behind when its stream is closed
+        early would otherwise stop the loop every later stream and call of this broker needs.
+        The iterator lives in **one** task from its first step to its close (a websocket's
+        task group must be left by the task that entered it); that task fetches one item each
+        time the caller asks for one, and hands it over through a queue.
         """
-        portal = self._ensure()
-        pump = _Pump(make)
-        future = portal.start_task_soon(pump.run)
-        self._live.add(future)
-        try:
-            while True:
-                portal.call(pump.ask)
-                kind, value = pump.handoff.get()
-                if kind == "done":
-                    return
-                if kind == "error":
-                    raise value
-                yield value
-        finally:
-            if not future.done():
-                future.cancel()
-            with contextlib.suppress(BaseException):  # cancelled, or already reported
-                future.result(timeout=_CLOSE_TIMEOUT)
-            self._live.discard(future)
+        with anyio.from_thread.start_blocking_portal() as portal:
+            pump = _Pump(make)
+            future = portal.start_task_soon(pump.run)
+            with self._lock:
+                self._live[future] = portal
+            try:
+                while future in self._live:  # close() ends every open stream
+                    portal.call(pump.ask)
+                    kind, value = pump.handoff.get()
+                    if kind == "done":
+                        return
+                    if kind == "error":
+                        raise value
+                    yield value
+            finally:
+                if not future.done():
+                    future.cancel()
+                with contextlib.suppress(BaseException):  # cancelled, or already reported
+                    future.result(timeout=_CLOSE_TIMEOUT)
+                with self._lock:
+                    self._live.pop(future, None)
 
     def close(self) -> None:
-        """Stop the helper thread's loop, cancelling streams still open (idempotent)."""
+        """Stop the helper threads' loops, cancelling streams still open (idempotent)."""
         with self._lock:
             stack, self._stack, self._portal = self._stack, None, None
-            live, self._live = list(self._live), set()
-        for future in live:
+            live, self._live = list(self._live.items()), {}
+        for future, portal in live:
             future.cancel()
             with contextlib.suppress(BaseException):
                 future.result(timeout=_CLOSE_TIMEOUT)
+            # The iterator was dropped without being closed: stop its loop here, or its
+            # thread (and the interpreter's exit) would wait for it.
+            with contextlib.suppress(BaseException):
+                portal.call(portal.stop, True)
         if stack is not None:
             stack.close()
 
