@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import orjson
 
-__all__ = ["ACCOUNT_PATTERNS", "RECORDING_ORIGIN", "SECRET_KEYS", "Scrubber"]
+__all__ = ["ACCOUNT_PATTERNS", "FORM_ONLY_KEYS", "RECORDING_ORIGIN", "SECRET_KEYS", "Scrubber"]
 
 ACCOUNT_PATTERNS: tuple[str, ...] = (
     # TradeStation simulator accounts; live ones are bare digits, indistinguishable from order ids,
@@ -49,6 +49,10 @@ SECRET_KEYS: frozenset[str] = frozenset(
     }
 )
 """JSON and form keys whose values never reach a cassette."""
+
+FORM_ONLY_KEYS: frozenset[str] = frozenset({"code", "code_verifier"})
+"""Secret only in a form body or query: an OAuth authorization code travels there, while a JSON
+``"code"`` is a broker's error code (``"not_permitted"``), which a cassette should keep."""
 
 RECORDING_ORIGIN = "127.0.0.1:8790"
 """Every loopback ``host:port`` is rewritten to this, so recordings do not depend on the port."""
@@ -116,12 +120,14 @@ class Scrubber:
         return self.text(data)
 
     def _mentions_secret(self, data: bytes) -> bool:
-        return any(f'"{key}"'.encode() in data for key in self.secret_keys)
+        return any(f'"{key}"'.encode() in data for key in self.secret_keys - FORM_ONLY_KEYS)
 
     def _json(self, value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                k: _REDACTED if k in self.secret_keys and isinstance(v, str) else self._json(v)
+                k: _REDACTED
+                if k in self.secret_keys and k not in FORM_ONLY_KEYS and isinstance(v, str)
+                else self._json(v)
                 for k, v in value.items()
             }
         if isinstance(value, list):

@@ -20,7 +20,7 @@ from vcr.serializers import yamlserializer
 
 import brokerlink as bl
 from brokerlink import _http
-from brokerlink.testing.scrub import SECRET_KEYS, Scrubber
+from brokerlink.testing.scrub import Scrubber
 from tests.cassettes.documented import ALL, Documented, Source, documented_json
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}
@@ -44,10 +44,7 @@ def _bodies(spec: Documented) -> list[tuple[int, bytes]]:
 
 def interactions(spec: Documented) -> list[dict[str, Any]]:
     """The cassette interactions of ``spec``: its call's requests with the documented answers."""
-    scrub = Scrubber()
-    # Documented error bodies carry an error "code" ("not_permitted"): the recorder blanks every
-    # "code" in case it is an OAuth code, but a documented one is not, and the test checks it.
-    answers = Scrubber(secret_keys=SECRET_KEYS - {"code"})
+    scrub = answers = Scrubber()
     bodies = _bodies(spec)
     found: list[dict[str, Any]] = []
 
@@ -109,8 +106,7 @@ Every response body below is copied from the broker reference `../shared/refs/{a
 path is relative to it). The request side of each interaction is what the real adapter sends for
 the test's call, connected to `{selector}`. The bodies pass through brokerlink's scrubber, so a
 documented account number that looks real is stored as its stable fake; `.jsonc` examples lose
-their `//` comments, elided `...` lines and trailing commas. An error body keeps its documented
-`"code"` (the recorder would blank it as a possible OAuth code). Nothing else is changed.
+their `//` comments, elided `...` lines and trailing commas. Nothing else is changed.
 
 | cassette | call | response body (status) |
 |---|---|---|

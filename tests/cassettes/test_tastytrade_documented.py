@@ -112,4 +112,4 @@ def test_not_permitted_error(vcr_config: dict[str, Any]) -> None:
     with pytest.raises(bl.AuthError) as raised:
         _run("error_not_permitted", vcr_config)
     assert "User not permitted access" in str(raised.value)
-    assert "403" in str(raised.value)
+    assert "(code not_permitted)" in str(raised.value)  # the documented error code, kept
