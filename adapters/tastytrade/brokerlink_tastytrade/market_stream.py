@@ -257,11 +257,15 @@ async def stream_bar_events(
 ) -> AsyncGenerator[BarEvent, None]:
     """Live candles as bar events: a bar is complete once a newer one has started.
 
-    The subscription starts one interval before ``now`` (the server's time when known).
+    The subscription starts at the start of the interval before the one holding ``now`` (the
+    server's time when known), so the snapshot opens with the last completed candle.
     """
     symbol = candle_symbol(streamer_symbol, timeframe)
     back = timeframe.duration or timedelta(days=1)
-    since = math.floor(((now or utcnow()) - back).timestamp() * 1000)
+    # A snapshot holds the candles stamped at or after fromTime, so an unaligned fromTime (now
+    # minus one interval) would leave out the last completed candle, the one we start from.
+    previous = timeframe.floor(timeframe.floor(now or utcnow()) - back)
+    since = math.floor(previous.timestamp() * 1000)
     wanted = [Subscription(type="Candle", symbol=symbol, from_time=since)]
     current: Bar | None = None
     feed = feed_events(session, token_source, wanted, silence=silence, keepalive=keepalive)

@@ -365,3 +365,19 @@ def test_the_sync_facade_streams_quotes(front: ScriptedTastytrade) -> None:
         for event in broker.stream_quotes(["AAPL"]):
             assert event.quote.bid == Decimal("131.66")
             break
+
+
+async def test_live_bars_subscribe_from_the_start_of_the_last_completed_candle(
+    front: ScriptedTastytrade,
+) -> None:
+    # fromTime selects candles stamped at or after it: now minus one interval, unaligned, would
+    # leave the last completed candle out of the snapshot.
+    front.dx_plans = ["candles"]
+    front.issued_at = "2025-06-17T12:34:56.000+00:00"
+    async with async_broker(front) as broker:
+        stream = broker.stream_bars("AAPL", "1d")
+        async with asyncio.timeout(10):
+            await anext(stream)
+        await stream.aclose()  # type: ignore[attr-defined]
+    from_time = front.dx_received[0][4]["add"][0]["fromTime"]
+    assert from_time == 1750032000000  # 2025-06-16T00:00:00Z, the previous day's candle

@@ -11,9 +11,11 @@ longer than its own ``keepaliveTimeout`` with ``ERROR TIMEOUT``.
 
 Time: while something is subscribed, each tick (50 ms real) moves the engine clock one
 simulated second, as every emulator quote stream does (:mod:`brokerlink.emulator.http.feeds`);
-quotes are sent when they change. Stream faults planned for ``/dxlink`` apply to data messages:
-``Latency`` makes the server silent that long (keepalives included), ``StreamGap`` skips data
-messages, ``DropConnection`` closes the socket.
+quotes are sent when they change. A candle subscription answers its snapshot from ``fromTime``,
+then the latest candle stamped at or after ``fromTime`` whenever it changes (after an empty
+snapshot too, as the real feed goes on). Stream faults planned for ``/dxlink`` apply to data
+messages: ``Latency`` makes the server silent that long (keepalives included), ``StreamGap``
+skips data messages, ``DropConnection`` closes the socket.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class _Channel:
         self.fields: dict[str, tuple[str, ...]] = dict(DEFAULT_FIELDS)
         self.subs: set[tuple[str, str]] = set()
         self.sent: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.since: dict[str, datetime] = {}  # candle symbol -> its subscription's fromTime
 
 
 class DxLinkSession:
@@ -211,10 +214,12 @@ class DxLinkSession:
         if message.get("reset"):
             found.subs.clear()
             found.sent.clear()
+            found.since.clear()
         for item in message.get("remove") or []:
             key = (str(item.get("type")), str(item.get("symbol")))
             found.subs.discard(key)
             found.sent.pop(key, None)
+            found.since.pop(key[1], None)
         for item in message.get("add") or []:
             key = (str(item.get("type")), str(item.get("symbol")))
             found.subs.add(key)
@@ -225,11 +230,10 @@ class DxLinkSession:
     # -- data -----------------------------------------------------------------------------------
     async def _snapshot(self, found: _Channel, symbol: str, from_time: Any) -> None:
         start = datetime.fromtimestamp(float(from_time or 0) / 1000, UTC)
+        found.since[symbol] = start
         bars = []
         parsed = parse_candle_symbol(symbol)
-        if parsed is not None and not (
-            self.front.sandbox.empty_auto_candles and found.contract == "AUTO"
-        ):
+        if parsed is not None and not self._empty_auto(found):
             try:
                 inst = parse_streamer_symbol(parsed.base, index_keys=self.front.index_keys)
                 bars = self.engine.bars(
@@ -257,6 +261,10 @@ class DxLinkSession:
             for found in list(self.channels.values()):
                 await self._push(found)
             self.engine.advance(self._step())
+
+    def _empty_auto(self, found: _Channel) -> bool:
+        # The sandbox switch for the known DxLink issue: AUTO channels get no candles at all.
+        return self.front.sandbox.empty_auto_candles and found.contract == "AUTO"
 
     def _step(self) -> timedelta:
         # Simulated time per tick. With only candles subscribed, fast-forward a candle per tick
@@ -300,8 +308,8 @@ class DxLinkSession:
     def _values(self, found: _Channel, event_type: str, symbol: str) -> dict[str, Any] | None:
         try:
             if event_type == "Candle":
-                if ("Candle", symbol) not in found.sent:
-                    return None  # empty snapshot: nothing to update live
+                if self._empty_auto(found):
+                    return None  # the empty AUTO snapshot: nothing to update live either
                 parsed = parse_candle_symbol(symbol)
                 if parsed is None:
                     return None
@@ -312,7 +320,12 @@ class DxLinkSession:
                 since = parsed.timeframe.floor(now) - (parsed.timeframe.duration or _STEP)
                 bars = self.engine.bars(inst, parsed.timeframe, since,
                                         extended=not parsed.regular_only)  # fmt: skip
-                return candle_values(bars[-1], 0) if bars else None
+                # The feed answers candles from fromTime on: after an empty snapshot (fromTime
+                # after the last completed candle, or no session yet) the next one still comes.
+                start = found.since.get(symbol)
+                if not bars or (start is not None and bars[-1].time < start):
+                    return None
+                return candle_values(bars[-1], 0)
             inst = parse_streamer_symbol(symbol, index_keys=self.front.index_keys)
             quote = self.front.quote_of(inst)
             summary = self._summary(inst) if event_type == "Summary" else {}

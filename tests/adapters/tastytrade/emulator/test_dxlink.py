@@ -190,6 +190,34 @@ async def test_intraday_candles_and_the_empty_auto_snapshot(engine: Engine) -> N
             assert len(times) - 1 == 3  # 14:30, 15:00, 15:30 (in progress)
 
 
+async def test_live_candles_follow_an_empty_snapshot(engine: Engine, aclient: AsyncClient) -> None:
+    # fromTime after the last completed candle (off the minute): the snapshot is empty, yet the
+    # feed goes on with the candles stamped from fromTime on, as they form.
+    engine.advance_to(datetime(2025, 1, 6, 15, 0, 30, tzinfo=UTC))
+    since = int(datetime(2025, 1, 6, 14, 59, 30, tzinfo=UTC).timestamp() * 1000)
+    async with aclient.websocket("ws://tastytrade.emulator/dxlink") as ws:
+        channel = await _handshake(aclient, ws)
+        fields = ["eventFlags", "eventSymbol", "time", "close"]
+        await ws.send_json(
+            {"type": "FEED_SETUP", "channel": channel, "acceptDataFormat": "COMPACT",
+             "acceptEventFields": {"Candle": fields}}
+        )  # fmt: skip
+        await recv_until(ws, "FEED_CONFIG")
+        await ws.send_json(
+            {"type": "FEED_SUBSCRIPTION", "channel": channel,
+             "add": [{"type": "Candle", "symbol": "AAPL{=1m}", "fromTime": since}]}
+        )  # fmt: skip
+        snapshot = await recv_until(ws, "FEED_DATA")
+        assert snapshot["data"] == ["Candle", [14, "AAPL{=1m}", since, "NaN"]]
+        live = (await recv_until(ws, "FEED_DATA"))["data"]
+    flags, symbol, time, close = live[1][:4]
+    assert (live[0], flags, symbol) == ("Candle", 0, "AAPL{=1m}")
+    assert time >= since
+    assert time % 60_000 == 0  # a candle's start
+    bar = engine.bars("AAPL", "1min", datetime.fromtimestamp(time / 1000, UTC), extended=True)[0]
+    assert close == float(bar.close)
+
+
 async def test_bad_tokens_even_channels_and_unauthorized_requests(aclient: AsyncClient) -> None:
     async with aclient.websocket("ws://tastytrade.emulator/dxlink") as ws:
         await ws.send_json(fixture("streaming_dxlink_01_setup.sent.json"))
