@@ -140,6 +140,10 @@ class Adapter(abc.ABC):
     name: ClassVar[str]
     display_name: ClassVar[str]
     environments: ClassVar[Mapping[str, Environment]]
+    keepalive_messages: ClassVar[tuple[Mapping[str, str], ...]] = ()
+    """Messages the client sends on its websockets to keep them open (each as the fields that
+    identify it). Their timing is the client's own, so a replayed recording does not compare
+    them (:mod:`brokerlink.testing`)."""
 
     def __init__(self, environment: Environment, profile: Profile) -> None:
         self.environment = environment

@@ -170,7 +170,5 @@ class TranscriptSession:
 def adapter_keepalives(adapter: str) -> tuple[Mapping[str, str], ...]:
     """The client keepalive messages ``adapter`` declares (``Adapter.keepalive_messages``)."""
     from brokerlink.registry import AdapterRegistry
-    from brokerlink.testing.transcripts import KEEPALIVES
 
-    declared = getattr(AdapterRegistry().get(adapter), "keepalive_messages", None)
-    return KEEPALIVES if declared is None else tuple(declared)
+    return tuple(AdapterRegistry().get(adapter).keepalive_messages)

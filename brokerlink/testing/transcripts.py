@@ -35,13 +35,7 @@ from brokerlink.emulator.http import EmulatorSocket, Front, Reply, SocketClosed,
 from brokerlink.testing.journal import TranscriptLog
 from brokerlink.testing.scrub import Scrubber
 
-__all__ = ["KEEPALIVES", "RecordingFront", "ReplayFront", "TranscriptMismatch"]
-
-KEEPALIVES: tuple[Mapping[str, str], ...] = (
-    {"type": "KEEPALIVE"},  # DxLink
-    {"action": "heartbeat"},  # tastytrade account streamer
-)
-"""Client messages whose timing is the client's own: recorded, but never compared on replay."""
+__all__ = ["RecordingFront", "ReplayFront", "TranscriptMismatch"]
 
 
 class TranscriptMismatch(AssertionError):
@@ -60,7 +54,7 @@ def request_key(request: Request, scrub: Scrubber) -> dict[str, str]:
     }
 
 
-def _is_keepalive(text: str, keepalives: Iterable[Mapping[str, str]] = KEEPALIVES) -> bool:
+def _is_keepalive(text: str, keepalives: Iterable[Mapping[str, str]]) -> bool:
     try:
         message = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -191,7 +185,7 @@ class ReplayFront(Front):
         *,
         timing: bool = False,
         scrubber: Scrubber | None = None,
-        keepalives: Iterable[Mapping[str, str]] = KEEPALIVES,
+        keepalives: Iterable[Mapping[str, str]] = (),
     ) -> None:
         from brokerlink.emulator import Engine
 

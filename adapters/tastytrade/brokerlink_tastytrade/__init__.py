@@ -82,6 +82,10 @@ class TastytradeAdapter(Adapter):
     display_name = "tastytrade"
     environments = ENVIRONMENTS
     extensions = MappingProxyType({"tastytrade": TastytradeExtension})
+    keepalive_messages = (
+        MappingProxyType({"type": "KEEPALIVE"}),  # DxLink (NOTES.md §9)
+        MappingProxyType({"action": "heartbeat"}),  # the account streamer
+    )
 
     # Stream timing. The defaults are tastytrade's documented ones; a subclass (or a test) may
     # shorten them to notice a dead connection sooner.
