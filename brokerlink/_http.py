@@ -6,6 +6,8 @@ HTTP library, or a quirk of the current one, is absorbed in a single file.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+
 import httpx2
 from httpx2 import (
     URL,
@@ -52,6 +54,7 @@ __all__ = [
     "Response",
     "Timeout",
     "TransportFailure",
+    "UpgradedStream",
     "WebSocketClosed",
     "WebSocketError",
     "WebSocketUpgradeError",
@@ -126,3 +129,36 @@ def read_error(message: str, request: Request) -> httpx2.ReadError:
 def read_timeout(message: str, request: Request) -> httpx2.ReadTimeout:
     """No response in time after the request was sent."""
     return httpx2.ReadTimeout(message, request=request)
+
+
+class UpgradedStream(AsyncByteStream):
+    """An upgraded (websocket) reply's stream: closing it closes the socket, then the transport
+    that opened it, then calls ``done`` (once). The socket left the connection pool when it was
+    upgraded, so closing the pool alone would leave it open."""
+
+    def __init__(
+        self,
+        inner: object,
+        transport: AsyncBaseTransport,
+        network: object,
+        done: Callable[[], None] | None = None,
+    ) -> None:
+        self._inner = inner
+        self._transport = transport
+        self._network = network
+        self._done = done
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:  # type: ignore[attr-defined]
+            yield chunk
+
+    async def aclose(self) -> None:
+        """Close the socket, the transport, and tell ``done``."""
+        for owner in (self._network, self._inner):
+            closer = getattr(owner, "aclose", None)
+            if closer is not None:
+                await closer()
+        await self._transport.aclose()
+        done, self._done = self._done, None
+        if done is not None:
+            done()

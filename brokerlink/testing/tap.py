@@ -33,6 +33,7 @@ from brokerlink._http import (
     HTTPTransport,
     Request,
     Response,
+    UpgradedStream,
 )
 from brokerlink.adapter import Transport
 from brokerlink.testing.journal import TranscriptLog
@@ -122,6 +123,12 @@ class TapTransport(Transport):
                 content = response.read()
             finally:
                 response.close()
+        return self._whole(request, response, started, content)
+
+    def _whole(
+        self, request: Request, response: Response, started: float, content: bytes
+    ) -> Response:
+        """Record a whole reply, and hand the client a copy of it (already read)."""
         entry = self._entry("http", request, response)
         entry.update(t=started, reply=self.log.text(content))
         self.log.add(entry)
@@ -156,15 +163,7 @@ class TapTransport(Transport):
         finally:
             await response.aclose()
             await transport.aclose()
-        entry = self._entry("http", request, response)
-        entry.update(t=started, reply=self.log.text(content))
-        self.log.add(entry)
-        return Response(
-            response.status_code,
-            headers=_whole(response.headers, content),
-            content=content,
-            request=request,
-        )
+        return self._whole(request, response, started, content)
 
     async def _websocket(self, request: Request) -> Response:
         started = self.log.now()
@@ -188,7 +187,7 @@ class TapTransport(Transport):
             )
             network = TapNetworkStream(network, entry["events"], self.log)
             response.extensions["network_stream"] = network
-        response.stream = _Closing(response.stream, network, transport)
+        response.stream = UpgradedStream(response.stream, transport, network)
         return response
 
     def close(self) -> None:
@@ -223,25 +222,4 @@ class _TeeStream(AsyncByteStream):
         closer = getattr(self._inner, "aclose", None)
         if closer is not None:
             await closer()
-        await self._transport.aclose()
-
-
-class _Closing(AsyncByteStream):
-    """An upgraded reply's stream: closing it closes the socket and the exchange's transport."""
-
-    def __init__(self, inner: object, network: object, transport: AsyncBaseTransport) -> None:
-        self._inner = inner
-        self._network = network
-        self._transport = transport
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:  # type: ignore[attr-defined]
-            yield chunk
-
-    async def aclose(self) -> None:
-        # The upgraded socket left the pool: closing the transport alone would not close it.
-        for owner in (self._network, self._inner):
-            closer = getattr(owner, "aclose", None)
-            if closer is not None:
-                await closer()
         await self._transport.aclose()

@@ -30,13 +30,20 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import attrs
 
-from brokerlink._http import AsyncByteStream, AsyncHTTPTransport, Request, Response, read_error
+from brokerlink._http import (
+    AsyncByteStream,
+    AsyncHTTPTransport,
+    Request,
+    Response,
+    UpgradedStream,
+    read_error,
+)
 from brokerlink.adapter import Transport
 from brokerlink.emulator.faults import (
     DropConnection,
@@ -259,39 +266,8 @@ class _LoopbackSockets:
             raise
         response.request = request
         network = response.extensions.get("network_stream")
-        response.stream = _UpgradedStream(response.stream, transport, network, self._done)
+        response.stream = UpgradedStream(response.stream, transport, network, self._done)
         return response
-
-
-class _UpgradedStream(AsyncByteStream):
-    """The upgraded connection's stream: closing it (the websocket ended) releases its transport."""
-
-    def __init__(
-        self,
-        inner: object,
-        transport: AsyncHTTPTransport,
-        network: object,
-        done: Callable[[], None],
-    ) -> None:
-        self._inner = inner
-        self._transport = transport
-        self._network = network
-        self._done: Callable[[], None] | None = done
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:  # type: ignore[attr-defined]
-            yield chunk
-
-    async def aclose(self) -> None:
-        # The upgraded socket left the connection pool: closing the pool would not close it.
-        for owner in (self._network, self._inner):
-            closer = getattr(owner, "aclose", None)
-            if closer is not None:
-                await closer()
-        await self._transport.aclose()
-        done, self._done = self._done, None
-        if done is not None:
-            done()
 
 
 class ConnectionDropped(Exception):
