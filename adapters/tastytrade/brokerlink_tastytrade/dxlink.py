@@ -16,14 +16,14 @@ The protocol, message by message (``examples/streaming/dxlink_01..13``):
    announces both timings (60/60 with the defaults, as documented), so a client configured to
    notice sooner gets the server's keepalives sooner too.
 
-This module holds the message builders, the COMPACT decoder and the connection loop; what the
-events mean (quotes, candles -> bars) is in :mod:`.market_stream`.
+This module holds the message builders, the COMPACT decoder and what one connection says; the
+reconnect loop, keepalive timing and silence timer are the core's
+:mod:`brokerlink.runtime.websocket_streams`. What the events mean (quotes, candles -> bars) is
+in :mod:`.market_stream`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import math
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
@@ -34,8 +34,7 @@ import orjson
 
 from brokerlink import errors
 from brokerlink.adapter import StreamSession
-from brokerlink.runtime.retry import RetryPolicy
-from brokerlink_tastytrade.sockets import close_quietly, open_socket, step
+from brokerlink.runtime.websocket_streams import Dialed, Link, websocket_stream
 
 __all__ = [
     "EVENT_FIELDS",
@@ -209,96 +208,93 @@ def subscription_message(
     return _message("FEED_SUBSCRIPTION", channel, **fields)
 
 
-class _Connection:
-    """One authorised DxLink connection with one FEED channel (a helper of :func:`feed_events`)."""
-
-    def __init__(self, ws: Any, clock: Callable[[], float], keepalive: float) -> None:
-        self.ws = ws
-        self.clock = clock
-        self.keepalive = keepalive
-        self.sent_at = clock()
-        self.fields: dict[str, tuple[str, ...]] = {}
-
-    async def send(self, text: str) -> None:
-        await self.ws.send_text(text)
-        self.sent_at = self.clock()
-
-    async def receive(self, silence: float) -> dict[str, Any]:
-        """The next message; our keepalives go out while waiting, silence raises NetworkError.
-
-        The server's own ``KEEPALIVE`` is skipped but proves it alive: the silence is counted
-        from the last message of any kind, so a quiet feed is not mistaken for a dead one.
-        """
-        deadline = self.clock() + silence
-        while True:
-            now = self.clock()
-            if now >= deadline:
-                raise errors.NetworkError(
-                    f"DxLink sent nothing for {silence:.0f} s: reconnecting", broker=BROKER
-                )
-            wait = min(deadline - now, max(self.sent_at + self.keepalive - now, 0.01))
-            try:
-                text = await self.ws.receive_text(timeout=wait)
-            except TimeoutError:
-                if self.clock() >= self.sent_at + self.keepalive:
-                    await self.send(keepalive_message())
-                continue
-            message = orjson.loads(text)
-            if not isinstance(message, dict):
-                raise errors.ResponseFormatError("a DxLink message is not an object", broker=BROKER)
-            if message.get("type") == "ERROR":
-                raise errors.BrokerUnavailableError(
-                    f"DxLink error {message.get('error')}: {message.get('message')}", broker=BROKER
-                )
-            if message.get("type") == "KEEPALIVE":
-                deadline = self.clock() + silence
-                continue
+async def _receive(link: Link) -> dict[str, Any]:
+    """The next message; the server's ``KEEPALIVE`` is skipped (it proved the line alive, so
+    the silence starts again), an ``ERROR`` is a ``BrokerUnavailableError``."""
+    while True:
+        message = orjson.loads(await link.receive())
+        if not isinstance(message, dict):
+            raise errors.ResponseFormatError("a DxLink message is not an object", broker=BROKER)
+        if message.get("type") == "ERROR":
+            raise errors.BrokerUnavailableError(
+                f"DxLink error {message.get('error')}: {message.get('message')}", broker=BROKER
+            )
+        if message.get("type") != "KEEPALIVE":
             return message
 
-    async def expect(self, kind: str, silence: float, **match: Any) -> dict[str, Any]:
-        """Wait for a ``kind`` message (other protocol chatter is skipped)."""
-        while True:
-            message = await self.receive(silence)
-            if message.get("type") == kind and all(message.get(k) == v for k, v in match.items()):
-                return message
-            if message.get("type") == "CHANNEL_CLOSED":
-                raise errors.BrokerUnavailableError("DxLink closed the channel", broker=BROKER)
 
-    async def open(
-        self, token: str, contract: str, subscriptions: Sequence[Subscription], silence: float
-    ) -> None:
-        """Handshake, authorise, open the FEED channel, set it up and subscribe."""
-        # We speak at least every `keepalive` seconds and expect the server to within `silence`.
-        await self.send(setup_message(2 * self.keepalive, silence))
-        await self.expect("SETUP", silence)
-        # The server announces UNAUTHORIZED first; a second UNAUTHORIZED refuses our token.
-        state = await self.expect("AUTH_STATE", silence)
-        if state.get("state") != "AUTHORIZED":
-            await self.send(auth_message(token))
-            state = await self.expect("AUTH_STATE", silence)
-        if state.get("state") != "AUTHORIZED":
-            raise errors.UnauthorizedError(
-                "DxLink refused the quote token (GET /api-quote-tokens needs an opened customer "
-                "account; the token lasts 24 hours)",
-                broker=BROKER,
-            )
-        await self.send(channel_request_message(FEED_CHANNEL, contract))
-        await self.expect("CHANNEL_OPENED", silence, channel=FEED_CHANNEL)
-        kinds = sorted({s.type for s in subscriptions})
-        wanted = {kind: EVENT_FIELDS[kind] for kind in kinds}
-        await self.send(feed_setup_message(FEED_CHANNEL, wanted))
-        config = await self.expect("FEED_CONFIG", silence, channel=FEED_CHANNEL)
-        granted = config.get("eventFields")
-        self.fields = {kind: tuple(names) for kind, names in wanted.items()}
-        if isinstance(granted, dict):  # the server's own lists win when it sends them
-            self.fields.update({str(k): tuple(v) for k, v in granted.items()})
-        await self.send(subscription_message(FEED_CHANNEL, add=subscriptions, reset=True))
+async def _expect(link: Link, kind: str, **match: Any) -> dict[str, Any]:
+    """Wait for a ``kind`` message (other protocol chatter is skipped)."""
+    while True:
+        message = await _receive(link)
+        if message.get("type") == kind and all(message.get(k) == v for k, v in match.items()):
+            return message
+        if message.get("type") == "CHANNEL_CLOSED":
+            raise errors.BrokerUnavailableError("DxLink closed the channel", broker=BROKER)
+
+
+async def _open(
+    link: Link,
+    token: str,
+    contract: str,
+    subscriptions: Sequence[Subscription],
+    timing: tuple[float, float],
+) -> dict[str, tuple[str, ...]]:
+    """Handshake, authorise, open the FEED channel, set it up and subscribe: the fields of
+    each event type as the server will send them."""
+    keepalive, silence = timing
+    # We speak at least every `keepalive` seconds and expect the server to within `silence`.
+    await link.send(setup_message(2 * keepalive, silence))
+    await _expect(link, "SETUP")
+    # The server announces UNAUTHORIZED first; a second UNAUTHORIZED refuses our token.
+    state = await _expect(link, "AUTH_STATE")
+    if state.get("state") != "AUTHORIZED":
+        await link.send(auth_message(token))
+        state = await _expect(link, "AUTH_STATE")
+    if state.get("state") != "AUTHORIZED":
+        raise errors.UnauthorizedError(
+            "DxLink refused the quote token (GET /api-quote-tokens needs an opened customer "
+            "account; the token lasts 24 hours)",
+            broker=BROKER,
+        )
+    await link.send(channel_request_message(FEED_CHANNEL, contract))
+    await _expect(link, "CHANNEL_OPENED", channel=FEED_CHANNEL)
+    kinds = sorted({s.type for s in subscriptions})
+    wanted = {kind: EVENT_FIELDS[kind] for kind in kinds}
+    await link.send(feed_setup_message(FEED_CHANNEL, wanted))
+    config = await _expect(link, "FEED_CONFIG", channel=FEED_CHANNEL)
+    granted = config.get("eventFields")
+    fields = {kind: tuple(names) for kind, names in wanted.items()}
+    if isinstance(granted, dict):  # the server's own lists win when it sends them
+        fields.update({str(k): tuple(v) for k, v in granted.items()})
+    await link.send(subscription_message(FEED_CHANNEL, add=subscriptions, reset=True))
+    return fields
+
+
+async def _feed(
+    link: Link,
+    token: str,
+    contract: str,
+    subscriptions: Sequence[Subscription],
+    timing: tuple[float, float],
+) -> AsyncGenerator[Event, None]:
+    """One connection's conversation: the handshake, then the events of its ``FEED_DATA``."""
+    fields = await _open(link, token, contract, subscriptions, timing)
+    while True:
+        message = await _receive(link)
+        if message.get("type") == "FEED_DATA":
+            for event in decode_feed_data(message.get("data") or [], fields):
+                yield event
+
+
+async def _keepalive() -> str:
+    return keepalive_message()
 
 
 TokenSource = Callable[[], Awaitable[tuple[str, str]]]
 
 
-async def feed_events(
+def feed_events(
     session: StreamSession,
     token_source: TokenSource,
     subscriptions: Sequence[Subscription],
@@ -309,35 +305,23 @@ async def feed_events(
     clock: Callable[[], float] = time.monotonic,
 ) -> AsyncGenerator[Event, None]:
     """Decoded events of ``subscriptions``, reconnecting (new token, new subscription) after a
-    drop or a silence, up to ``session.max_reconnects`` failures in a row.
+    drop or a silence, up to ``session.max_reconnects`` failures in a row (an async generator).
 
     ``silence`` is how long a quiet server is trusted, ``keepalive`` how often we speak up.
     """
-    policy = RetryPolicy(max_retries=session.max_reconnects)
-    failures = 0
-    while True:
+
+    async def dial() -> Dialed[Event]:
         token, url = await token_source()
-        stack = contextlib.AsyncExitStack()
-        try:
-            ws = await open_socket(session, url, stack)
-            connection = _Connection(ws, clock, keepalive)
-            await step(connection.open(token, contract, subscriptions, silence))
-            while True:
-                message = await step(connection.receive(silence))
-                if message.get("type") != "FEED_DATA":
-                    continue
-                for event in decode_feed_data(message.get("data") or [], connection.fields):
-                    failures = 0
-                    yield event
-        except errors.OperationFailedError as exc:
-            failure = exc
-        finally:
-            await close_quietly(stack)
-        delay = policy.delay(failures, failure)
-        if delay is None:
-            raise failure
-        failures += 1
-        await asyncio.sleep(delay)
+        timing = (keepalive, silence)
+        return Dialed(
+            url=url,
+            converse=lambda link: _feed(link, token, contract, subscriptions, timing),
+            keepalive=_keepalive,
+        )
+
+    return websocket_stream(
+        session, dial, broker=BROKER, keepalive=keepalive, silence=silence, clock=clock
+    )
 
 
 def finite(value: Any) -> float | None:

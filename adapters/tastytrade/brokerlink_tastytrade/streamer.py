@@ -14,10 +14,9 @@ dropped: nothing is missed, nothing is doubled.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
+import itertools
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -26,14 +25,12 @@ import cattrs
 import orjson
 
 from brokerlink import errors
-from brokerlink._http import AsyncWebSocketSession
 from brokerlink.adapter import StreamSession
 from brokerlink.models import Fill, Order, OrderEvent, Position, PositionEvent
-from brokerlink.runtime.retry import RetryPolicy
+from brokerlink.runtime.websocket_streams import Dialed, Link, websocket_stream
 from brokerlink.timeutil import utcnow
 from brokerlink_tastytrade.parse import position_from_tastytrade
 from brokerlink_tastytrade.parse_orders import order_from_tastytrade
-from brokerlink_tastytrade.sockets import close_quietly, open_socket, step
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -114,7 +111,7 @@ def _fingerprint(event: AccountEvent) -> tuple[str, tuple[Any, ...]]:
     return f"position:{p.instrument}", (p.quantity, p.average_price)
 
 
-async def account_events(
+def account_events(
     session: StreamSession,
     url: str,
     account: str,
@@ -125,10 +122,14 @@ async def account_events(
     heartbeat: float = HEARTBEAT_SECONDS,
     clock: Callable[[], float] = time.monotonic,
 ) -> AsyncGenerator[AccountEvent, None]:
-    """Order and position events for ``account``, reconciled against REST on every connect."""
-    policy = RetryPolicy(max_retries=session.max_reconnects)
+    """Order and position events for ``account``, reconciled against REST on every connect
+    (an async generator).
+
+    A connection outlives the 15-minute access token, so every heartbeat asks ``bearer`` for
+    the current token (a refreshing strategy refreshes it when due) instead of repeating the
+    one ``connect`` carried.
+    """
     seen: dict[str, tuple[Any, ...]] = {}
-    failures = 0
 
     def fresh(event: AccountEvent) -> bool:
         key, print_ = _fingerprint(event)
@@ -137,88 +138,45 @@ async def account_events(
         seen[key] = print_
         return True
 
-    while True:
-        token = await bearer()
-        stack = contextlib.AsyncExitStack()
-        try:
-            ws = await open_socket(session, url, stack)
-            link = _Link(ws, token, heartbeat, clock, bearer)
-            await step(link.send(connect_message([account], token, link.next_id())))
-            connected = False
-            while True:
-                frame = await step(link.receive())
-                if frame.get("status") == "error":
-                    raise errors.UnauthorizedError(
-                        f"the account streamer refused {frame.get('action')}: "
-                        f"{frame.get('message')}",
-                        broker=BROKER,
-                    )
-                if frame.get("action") == "connect" and frame.get("status") == "ok":
-                    # Nothing is replayed after a reconnect: read the state over REST.
-                    connected = True
-                    orders, positions = await reconcile()
-                    now = utcnow()
-                    reconciled: list[AccountEvent] = [
-                        *(OrderEvent(order=o, fill=None, time=now) for o in orders),
-                        *(PositionEvent(position=p, time=now) for p in positions),
-                    ]
-                    for event in reconciled:
-                        if fresh(event):
-                            yield event
-                    failures = 0
-                    continue
-                found = event_from_frame(conv, frame, today=utcnow().date()) if connected else None
-                if found is not None and fresh(found):
-                    yield found
-        except errors.OperationFailedError as exc:
-            failure = exc
-        finally:
-            await close_quietly(stack)
-        delay = policy.delay(failures, failure)
-        if delay is None:
-            raise failure
-        failures += 1
-        await asyncio.sleep(delay)
-
-
-class _Link:
-    """One streamer connection: sends heartbeats while waiting for the next frame.
-
-    A connection outlives the 15-minute access token, so every heartbeat asks ``bearer`` for
-    the current token (a refreshing strategy refreshes it when due) instead of repeating the
-    one ``connect`` carried.
-    """
-
-    def __init__(
-        self,
-        ws: AsyncWebSocketSession,
-        token: str,
-        every: float,
-        clock: Callable[[], float],
-        bearer: Callable[[], Awaitable[str]],
-    ) -> None:
-        self.ws, self.token, self.every, self.clock = ws, token, every, clock
-        self.bearer = bearer
-        self.sent_at = clock()
-        self.request_id = 0
-
-    def next_id(self) -> int:
-        self.request_id += 1
-        return self.request_id
-
-    async def send(self, text: str) -> None:
-        await self.ws.send_text(text)
-        self.sent_at = self.clock()
-
-    async def receive(self) -> dict[str, Any]:
+    async def converse(
+        link: Link, token: str, ids: Iterator[int]
+    ) -> AsyncGenerator[AccountEvent, None]:
+        await link.send(connect_message([account], token, next(ids)))
+        connected = False
         while True:
-            wait = max(self.sent_at + self.every - self.clock(), 0.01)
-            try:
-                text = await self.ws.receive_text(timeout=wait)
-            except TimeoutError:
-                self.token = await self.bearer()
-                await self.send(heartbeat_message(self.token, self.next_id()))
+            frame = orjson.loads(await link.receive())
+            if not isinstance(frame, dict):
                 continue
-            frame = orjson.loads(text)
-            if isinstance(frame, dict):
-                return frame
+            if frame.get("status") == "error":
+                raise errors.UnauthorizedError(
+                    f"the account streamer refused {frame.get('action')}: {frame.get('message')}",
+                    broker=BROKER,
+                )
+            if frame.get("action") == "connect" and frame.get("status") == "ok":
+                # Nothing is replayed after a reconnect: read the state over REST.
+                connected = True
+                orders, positions = await reconcile()
+                now = utcnow()
+                reconciled: list[AccountEvent] = [
+                    *(OrderEvent(order=o, fill=None, time=now) for o in orders),
+                    *(PositionEvent(position=p, time=now) for p in positions),
+                ]
+                for event in reconciled:
+                    if fresh(event):
+                        yield event
+                link.establish()
+                continue
+            found = event_from_frame(conv, frame, today=utcnow().date()) if connected else None
+            if found is not None and fresh(found):
+                yield found
+
+    async def dial() -> Dialed[AccountEvent]:
+        token = await bearer()
+        ids = itertools.count(1)  # request ids count per connection, ``connect`` first
+
+        async def beat() -> str:
+            return heartbeat_message(await bearer(), next(ids))
+
+        return Dialed(url=url, converse=lambda link: converse(link, token, ids), keepalive=beat)
+
+    return websocket_stream(session, dial, broker=BROKER, keepalive=heartbeat, clock=clock)
