@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from brokerlink._http import URL, Auth, Request, Response
 from brokerlink.adapter import Adapter, Environment, OrderChanges, StreamSession, Transport
-from brokerlink.capabilities import Capabilities
+from brokerlink.capabilities import Capabilities, Feature
 from brokerlink.enums import PositionEffect, Side, TimeInForce
 from brokerlink.errors import BrokerError
 from brokerlink.runtime.drivers import run_async
@@ -178,8 +178,10 @@ class TastytradeAdapter(Adapter):
         return operations.find_order(self.converter, account_id, client_id)
 
     def preview(self, account_id: str, order: NewOrder) -> Operation[OrderPreview]:
-        """``POST /accounts/{n}/orders/dry-run``."""
-        return operations.preview(self.converter, account_id, order)
+        """``POST /accounts/{n}/orders/dry-run``; a market order's cost is estimated from a
+        REST quote where there are REST quotes (not in the sandbox)."""
+        quote_market = Feature.QUOTES in self.capabilities().features
+        return operations.preview(self.converter, account_id, order, quote_market=quote_market)
 
     def place(self, account_id: str, order: NewOrder) -> Operation[Order]:
         """``POST /accounts/{n}/orders``."""

@@ -12,6 +12,9 @@
 - Sandbox: REST quotes are for funded live accounts only, so ``quotes()`` is not offered there
   (stream quotes instead: a delayed DxLink feed); fills follow a simulator whose rules changed
   in 2026, and everything is reset every 24 hours.
+- Futures options exist live and in the sandbox (where their instruments may lack a
+  ``streamer-symbol``, NOTES §10). The emulator lists and quotes them but its engine cannot
+  fill them, so there they are not an order asset class (refused before any request).
 - No quotas are published and no rate-limit headers are sent: the limits below are our own
   pacing, and a 429 is retried with backoff.
 """
@@ -62,7 +65,10 @@ _NOTES = {
         "fills come from a market simulator with no reliable fill rule",
         "replace is cancel-replace: the replacement order has a new id",
     ),
-    "emulator": ("the in-process tastytrade wire front over the core engine",),
+    "emulator": (
+        "the in-process tastytrade wire front over the core engine",
+        "futures options: chains, instruments and REST quotes only; no orders",
+    ),
 }
 
 
@@ -78,7 +84,9 @@ def tastytrade_capabilities(environment: str) -> Capabilities:
         adapter="tastytrade",
         environment=environment,
         features=frozenset(features),
-        asset_classes=_ASSETS,
+        asset_classes=(
+            _ASSETS - {AssetClass.FUTURE_OPTION} if environment == "emulator" else _ASSETS
+        ),
         order_types=frozenset(
             {OrderType.MARKET, OrderType.LIMIT, OrderType.STOP, OrderType.STOP_LIMIT}
         ),

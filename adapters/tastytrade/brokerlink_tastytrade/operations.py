@@ -26,7 +26,7 @@ import cattrs
 
 from brokerlink.adapter import OrderChanges
 from brokerlink.enums import PositionEffect, Side, TimeInForce
-from brokerlink.errors import ResponseFormatError
+from brokerlink.errors import BrokerError, ResponseFormatError
 from brokerlink.instruments import Future, FutureOption, Index, Instrument
 from brokerlink.models import (
     Account,
@@ -233,9 +233,13 @@ def _resolve_effects(
 
 
 def preview(
-    conv: cattrs.Converter, account_id: str, new_order: NewOrder
+    conv: cattrs.Converter, account_id: str, new_order: NewOrder, *, quote_market: bool = True
 ) -> Operation[OrderPreview]:
-    """``POST /accounts/{n}/orders/dry-run``: nothing is routed, so it is a read."""
+    """``POST /accounts/{n}/orders/dry-run``: nothing is routed, so it is a read.
+
+    The answer prices no market order, so with ``quote_market`` (where REST quotes exist) one
+    ``GET /market-data/by-type`` follows to estimate its cost.
+    """
     resolved = yield from _resolve_effects(conv, account_id, new_order)
     body = parse_orders.order_to_tastytrade(resolved)
     response = yield call(
@@ -246,7 +250,12 @@ def preview(
         policy=_TRADING_READ,
     )
     data = parse.data_of(parse.json_from_tastytrade(response.content))
-    return parse_orders.preview_from_tastytrade(conv, data, new_order)
+    found: dict[str, Quote] = {}
+    if quote_market and new_order.limit_price is None and new_order.stop_price is None:
+        # REST quotes are for funded accounts only: a refusal leaves the cost unestimated.
+        with contextlib.suppress(BrokerError):
+            found = yield from quotes(conv, [leg.instrument for leg in new_order.legs])
+    return parse_orders.preview_from_tastytrade(conv, data, new_order, found)
 
 
 def place(conv: cattrs.Converter, account_id: str, new_order: NewOrder) -> Operation[Order]:

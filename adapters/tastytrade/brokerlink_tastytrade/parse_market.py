@@ -146,8 +146,15 @@ def details_from_tastytrade(body: Any, target: Instrument) -> Instrument:
     data = data_of(body)
     if not isinstance(data, dict):
         raise ResponseFormatError("the instrument answer is not an object", broker=BROKER)
+    # A future option's "multiplier" is futures per option (1.0); its point value is the
+    # notional value over the display factor (ES 0.5 / 0.01 = 50, GC 1.0 / 0.01 = 100).
+    notional, display = _decimal(data.get("notional-value")), _decimal(data.get("display-factor"))
+    point_value = (
+        notional / display if isinstance(target, FutureOption) and notional and display else None
+    )
     multiplier = (
-        _decimal(data.get("shares-per-contract"))
+        point_value
+        or _decimal(data.get("shares-per-contract"))
         or _decimal(data.get("notional-multiplier"))
         or _decimal(data.get("multiplier"))
         or target.multiplier

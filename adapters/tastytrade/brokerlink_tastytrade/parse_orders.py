@@ -12,6 +12,7 @@ is built (the operation looks at the positions); futures fall back on ``Buy`` / 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from brokerlink.adapter import OrderChanges
 from brokerlink.enums import GroupKind, OrderStatus, OrderType, PositionEffect, Side, TimeInForce
 from brokerlink.errors import InvalidOrderError, ResponseFormatError
 from brokerlink.instruments import Future, Instrument
-from brokerlink.models import NewOrder, Order, OrderGroup, OrderLeg, OrderPreview
+from brokerlink.models import NewOrder, Order, OrderGroup, OrderLeg, OrderPreview, Quote
 from brokerlink_tastytrade.parse import BROKER, signed, structure
 from brokerlink_tastytrade.symbology import (
     instrument_from_tastytrade,
@@ -34,7 +35,11 @@ from brokerlink_tastytrade.symbology import (
 from brokerlink_tastytrade.wire import TASTYTRADE_STATUSES, WireOrder, WirePlaced, WirePreview
 
 __all__ = [
+    "ESTIMATED_FROM_QUOTE",
+    "ESTIMATED_FROM_STOP",
+    "NO_ESTIMATE",
     "changes_to_tastytrade",
+    "estimate_from_quotes",
     "group_to_tastytrade",
     "notional_to_tastytrade",
     "order_from_tastytrade",
@@ -347,13 +352,26 @@ def orders_from_placed(conv: cattrs.Converter, data: Any, *, today: date) -> lis
 # {"data": {"order": {...}, "warnings": [], "buying-power-effect": {"change-in-buying-power":
 #   "2.302", "change-in-buying-power-effect": "Debit", "change-in-margin-requirement": "300.0"},
 #   "fee-calculation": {"commission": "2.0", "total-fees": "2.302", "total-fees-effect": "Debit"}}}
-def preview_from_tastytrade(conv: cattrs.Converter, data: Any, order: NewOrder) -> OrderPreview:
-    """A dry-run answer as an :class:`OrderPreview` (cash out positive, as brokerlink signs it)."""
+def preview_from_tastytrade(
+    conv: cattrs.Converter,
+    data: Any,
+    order: NewOrder,
+    quotes: Mapping[str, Quote] | None = None,
+) -> OrderPreview:
+    """A dry-run answer as an :class:`OrderPreview` (cash out positive, as brokerlink signs it).
+
+    The answer prices nothing itself: its ``buying-power-effect`` is a margin figure (a spread's
+    requirement less its credit, fees included), not what the order costs. The cost is the
+    order's own price times quantity and multiplier; an order without one (a market or stop
+    order) is estimated from ``quotes`` (the operation fetches them) or from its stop price, and
+    a warning says so.
+    """
     placed = structure(conv, data, WirePreview)
     bp = placed.buying_power_effect
     fees = placed.fee_calculation
     commission = fees.commission if fees and fees.commission is not None else _ZERO
     total_fees = fees.total_fees if fees and fees.total_fees is not None else commission
+    warnings = [w.message for w in placed.warnings]
     cost = _ZERO
     if order.limit_price is not None:
         units = order.quantity
@@ -362,6 +380,17 @@ def preview_from_tastytrade(conv: cattrs.Converter, data: Any, order: NewOrder) 
             cost = order.limit_price * units * multiplier
         else:
             cost = order.side.sign * order.limit_price * units * multiplier
+    elif order.stop_price is not None and not order.is_multi_leg:
+        leg = order.legs[0]
+        cost = leg.side.sign * order.stop_price * leg.quantity * leg.instrument.multiplier
+        warnings.append(ESTIMATED_FROM_STOP)
+    else:
+        estimate = estimate_from_quotes(order, quotes or {})
+        if estimate is None:
+            warnings.append(NO_ESTIMATE)
+        else:
+            cost = estimate
+            warnings.append(ESTIMATED_FROM_QUOTE)
     change = None
     if bp is not None:
         change = signed(bp.change_in_buying_power, bp.change_in_buying_power_effect)
@@ -373,6 +402,46 @@ def preview_from_tastytrade(conv: cattrs.Converter, data: Any, order: NewOrder) 
         fees=total_fees - commission,
         buying_power_effect=change,
         margin_requirement=margin,
-        warnings=tuple(w.message for w in placed.warnings),
+        warnings=tuple(warnings),
         raw=data,
     )
+
+
+ESTIMATED_FROM_QUOTE = (
+    "estimated_cost is an estimate from the current quote (the ask for buys, the bid for "
+    "sells): tastytrade's dry-run answer carries no price for a market order"
+)
+"""The preview warning of a market order priced from the quote."""
+ESTIMATED_FROM_STOP = (
+    "estimated_cost is an estimate at the stop price: the order fills at market once triggered"
+)
+"""The preview warning of a stop order priced at its trigger."""
+NO_ESTIMATE = (
+    "estimated_cost is 0: tastytrade's dry-run answer carries no price for a market order and "
+    "no quote was available to estimate one"
+)
+"""The preview warning of a market order no quote could price."""
+
+
+def _leg_price(quote: Quote | None, side: Side) -> Decimal | None:
+    """What one unit of a leg would trade at: the far side of the quote, else last or mid."""
+    if quote is None:
+        return None
+    far = quote.ask if side is Side.BUY else quote.bid
+    for price in (far, quote.last, quote.mid):
+        if price is not None and price > 0:
+            return price
+    return None
+
+
+def estimate_from_quotes(order: NewOrder, quotes: Mapping[str, Quote]) -> Decimal | None:
+    """The signed cash a market order would take at ``quotes`` (keyed by canonical symbol):
+    per leg, the ask for a buy and the bid for a sell, times quantity and multiplier.
+    ``None`` when a leg has no usable quote."""
+    total = _ZERO
+    for leg in order.legs:
+        price = _leg_price(quotes.get(str(leg.instrument)), leg.side)
+        if price is None:
+            return None
+        total += leg.side.sign * price * leg.quantity * leg.instrument.multiplier
+    return total

@@ -30,10 +30,11 @@ from brokerlink.emulator import Engine
 from brokerlink.emulator import calendar as mkt
 from brokerlink.emulator.http import Front, Reply
 from brokerlink.enums import AssetClass, Side
-from brokerlink.instruments import Instrument, Option
+from brokerlink.instruments import FutureOption, Instrument, Option
 from brokerlink.models import Fill, Order, Quote
 from brokerlink_tastytrade.emulator.book import OrderBook
 from brokerlink_tastytrade.emulator.envelope import TastyError, error_body
+from brokerlink_tastytrade.emulator.future_options import FutureOptions
 from brokerlink_tastytrade.emulator.orders_in import preflight
 from brokerlink_tastytrade.emulator.orders_out import order_json
 from brokerlink_tastytrade.emulator.symbols import parse_symbol
@@ -84,6 +85,7 @@ class TastyFrontBase(Front):
         super().__init__(engine)
         self.sandbox = sandbox or SandboxOptions()
         self.book = OrderBook(engine)
+        self.future_options = FutureOptions(engine)
         self.index_keys = frozenset(
             key.removeprefix("$")
             for key, spec in engine.universe.specs.items()
@@ -152,16 +154,27 @@ class TastyFrontBase(Front):
         return mkt.trading_date(mkt.Schedule.EQUITY, self.engine.now())
 
     def resolve(self, symbol: str) -> Instrument:
-        """A tastytrade symbol as a known engine instrument (with details)."""
+        """A tastytrade symbol as a known instrument (with details): the engine's, or a future
+        option the front lists itself (:mod:`.future_options`)."""
         inst = parse_symbol(symbol, self.today(), index_keys=self.index_keys)
+        if isinstance(inst, FutureOption):
+            return self.future_options.check_listed(inst, self.today())
         return self.engine.details(inst)
 
     def resolve_for_order(self, symbol: str) -> Instrument:
-        """Like :meth:`resolve`, but an unknown symbol is the order's preflight failure."""
+        """Like :meth:`resolve`, but an unknown symbol is the order's preflight failure, and so
+        is a future option (listed and quoted here, but the engine cannot fill it)."""
         try:
-            return self.resolve(symbol)
+            found = self.resolve(symbol)
         except errors.SymbolNotFoundError as exc:
             raise preflight("invalid_symbol", exc.message) from None
+        if isinstance(found, FutureOption):
+            raise preflight(
+                "invalid_symbol",
+                f"{symbol}: the emulator lists and quotes futures options but cannot fill "
+                "orders on them",
+            )
+        return found
 
     def notional_price(self, inst: Instrument, side: Side) -> Decimal:
         """The price a notional order is sized at: the ask for a buy, the bid for a sell."""
@@ -173,6 +186,8 @@ class TastyFrontBase(Front):
 
     def quote_of(self, inst: Instrument) -> Quote:
         """The quote a client sees now: current, or 15 minutes old with delayed quotes."""
+        if isinstance(inst, FutureOption):
+            return self.future_options.quote(inst, self.quote_of(inst.future))
         delay = self.sandbox.quote_delay_minutes
         if not delay:
             return self.engine.quote(inst)

@@ -3,7 +3,8 @@
 
 ``GET /api-quote-tokens`` answers ``{"token", "dxlink-url", "level"}`` with the DxLink URL on
 the host the client asked (``ws://<Host>/dxlink``), so an emulator served on a port hands out
-its own address. Options on futures are not emulated: their product and chain lists are empty.
+its own address. Options on futures are listed and quoted by the front itself
+(:mod:`.future_options`): the engine has none.
 """
 
 from __future__ import annotations
@@ -16,9 +17,14 @@ from brokerlink._http import Request
 from brokerlink.emulator.http import Reply, query_param
 from brokerlink.enums import AssetClass
 from brokerlink.errors import SymbolNotFoundError
-from brokerlink.instruments import Crypto, Equity, Future, Index, Instrument, Option
+from brokerlink.instruments import Crypto, Equity, Future, FutureOption, Index, Instrument, Option
 from brokerlink_tastytrade.emulator.base import TastyFrontBase
 from brokerlink_tastytrade.emulator.envelope import TastyError, collection, iso, page, single
+from brokerlink_tastytrade.emulator.future_options import (
+    future_option_json,
+    futures_nested_json,
+    option_product_json,
+)
 from brokerlink_tastytrade.emulator.instruments_out import (
     compact_chain_json,
     crypto_json,
@@ -153,11 +159,21 @@ class MarketRoutes(TastyFrontBase):
         return single(body, f"/instruments/future-products/{exchange}/{code}")
 
     def _future_option(self, request: Request, symbol: str) -> Reply:
-        # The engine has no options on futures: every such symbol is unknown (404).
-        raise TastyError(404, "invalid_symbol", f"{symbol}: options on futures are not emulated")
+        option: FutureOption = self._of_kind(symbol, (FutureOption,), "a future option")
+        body = future_option_json(option, self.today())
+        return single(body, f"/instruments/future-options/{symbol}")
 
     def _option_products(self, request: Request) -> Reply:
-        return collection([], "/instruments/future-option-products")
+        today = self.today()
+        items: list[dict[str, Any]] = []
+        for key in self._specs(AssetClass.FUTURE):
+            front_month = self._root_contract(key[1:])
+            roots = sorted({r for _, r in self.future_options.expirations(front_month, today)})
+            product = future_product_json(key[1:], front_month)
+            items.extend(
+                option_product_json(r, front_month) | {"future-product": product} for r in roots
+            )
+        return collection(items, "/instruments/future-option-products")
 
     # -- crypto ---------------------------------------------------------------------------------
     def _cryptos(self, request: Request) -> Reply:
@@ -213,14 +229,36 @@ class MarketRoutes(TastyFrontBase):
                     "expires-at",
                 )
             }
-            | {"root-symbol": f"/{item['product-code']}"}
+            | {
+                "root-symbol": f"/{item['product-code']}",
+                "days-to-expiration": (
+                    date.fromisoformat(item["expiration-date"]) - self.today()
+                ).days,
+            }
             for item in listed
         ]
-        body = {"futures": futures, "option-chains": []}
+        root = symbol.upper().removeprefix("/")
+        body = futures_nested_json(self.future_options, root, futures, self.today())
         return single(body, f"/futures-option-chains/{symbol}/nested")
 
     def _futures_chain(self, request: Request, symbol: str) -> Reply:
-        return collection([], f"/futures-option-chains/{symbol}")
+        root = symbol.upper().removeprefix("/")
+        today = self.today()
+        contracts = self.engine.universe.futures(root, today)
+        if not contracts:
+            raise TastyError(404, "invalid_symbol", f"no futures product {symbol}")
+        items = []
+        for contract in contracts:
+            future = self.engine.details(contract)
+            assert isinstance(future, Future)
+            for day, option_root in self.future_options.expirations(future, today):
+                for strike in self.future_options.strikes(future):
+                    for right in ("C", "P"):
+                        option = self.future_options.contract(
+                            future, day, option_root, right, strike
+                        )
+                        items.append(future_option_json(option, today))
+        return collection(items, f"/futures-option-chains/{symbol}")
 
     # -- quotes and the DxLink token ------------------------------------------------------------
     def _by_type(self, request: Request) -> Reply:
@@ -233,7 +271,9 @@ class MarketRoutes(TastyFrontBase):
         items = []
         for symbol in wanted:
             inst = self._known(symbol)
-            items.append(quote_json(self.quote_of(inst), self.day_summary(inst)))
+            # A future option has no engine bars: no day summary.
+            summary = {} if isinstance(inst, FutureOption) else self.day_summary(inst)
+            items.append(quote_json(self.quote_of(inst), summary))
         return Reply.json(200, {"data": {"items": items}, "pagination": None})
 
     def _quote_token(self, request: Request) -> Reply:

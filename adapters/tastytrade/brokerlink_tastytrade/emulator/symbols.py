@@ -9,11 +9,13 @@ equity               ``AAPL``, ``BRK/B``            ``AAPL``, ``BRK/B``
 index                ``SPX``                        ``SPX``
 equity option        ``AAPL  250321C00175000``      ``.AAPL250321C175``
 future               ``/ESZ4`` (1-digit year)       ``/ESZ24:XCME``
+future option        ``./ESH5 EW2F5 250110C6000``   ``./EW2F25C6000:XCME``
 crypto               ``BTC/USD``                    ``BTC/USD:CXTALP``
 ==================== ============================== ===================================
 
 The front writes these itself and reads them back here, independently of the client adapter.
-Options on futures are not emulated by the engine, so their symbols are refused as unknown.
+Options on futures are parsed here; the engine does not model them, so the front lists and
+quotes them itself (:mod:`.future_options`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ EXCHANGE_CODES = MappingProxyType(
 
 _CRYPTO_VENUE = "CXTALP"
 _FUTURE = re.compile(rf"/([A-Z0-9]{{1,5}}?)([{MONTH_CODES}])(\d{{1,2}})")
+_FUTURE_OPTION = re.compile(
+    rf"\./([A-Z0-9]{{1,5}}?)([{MONTH_CODES}])(\d{{1,2}})\s+([A-Z0-9]{{1,5}}?)([{MONTH_CODES}])(\d{{1,2}})"
+    r"\s+(\d{6})([CP])(\d+(?:\.\d+)?)"
+)
 _STREAMER_OPTION = re.compile(r"\.([A-Z0-9]{1,6})(\d{6})([CP])(\d+(?:\.\d+)?)")
 
 
@@ -72,7 +78,7 @@ def parse_symbol(text: str, today: date, *, index_keys: frozenset[str] = frozens
     """
     raw = text.strip().upper()
     if raw.startswith("./"):
-        raise SymbolNotFoundError(f"{raw}: options on futures are not emulated")
+        return _future_option(raw)
     if found := _FUTURE.fullmatch(raw):
         root, month, digits = found.groups()
         return Future(root, month, _year(digits, today))
@@ -82,9 +88,27 @@ def parse_symbol(text: str, today: date, *, index_keys: frozenset[str] = frozens
         parsed = instrument(raw)
     except ValueError as exc:  # InvalidOrderError is a ValueError: the symbol is not one
         raise SymbolNotFoundError(f"unknown symbol {raw!r}") from exc
-    if isinstance(parsed, FutureOption):
-        raise SymbolNotFoundError(f"{raw}: options on futures are not emulated")
     return parsed
+
+
+def _future_option(raw: str) -> FutureOption:
+    """``./ESH5 EW2F5 250110C6000``: the future, the option root and code, expiry, right,
+    strike. Both 1-digit years are read from the expiration (``today`` is not needed: an
+    option names its own decade)."""
+    found = _FUTURE_OPTION.fullmatch(raw)
+    if found is None:
+        raise SymbolNotFoundError(f"unknown future option symbol {raw!r}")
+    root, month, digits, option_root, code_month, code_year, day, right, strike = found.groups()
+    expiration = date(2000 + int(day[:2]), int(day[2:4]), int(day[4:]))
+    year = _year(code_year, expiration)
+    return FutureOption(
+        Future(root, month, _year(digits, expiration)),
+        option_root,
+        expiration,
+        right,
+        strike,
+        option_code=f"{code_month}{year % 100:02d}",
+    )
 
 
 def tasty_symbol(inst: Instrument) -> str:
@@ -97,6 +121,12 @@ def tasty_symbol(inst: Instrument) -> str:
         return inst.occ
     if isinstance(inst, Future):
         return f"/{inst.root}{MONTH_CODES[inst.month - 1]}{inst.year % 10}"
+    if isinstance(inst, FutureOption):
+        code = f"{inst.option_root}{inst.option_code[0]}{inst.option_code[-1]}"
+        return (
+            f".{tasty_symbol(inst.future)} {code} "
+            f"{inst.expiration:%y%m%d}{inst.right.value}{format_plain(inst.strike)}"
+        )
     return str(inst)
 
 
@@ -107,6 +137,12 @@ def streamer_symbol(inst: Instrument, exchange: str | None = None) -> str:
     if isinstance(inst, Future):
         code = EXCHANGE_CODES.get(exchange or "CME", "XCME")
         return f"/{inst.root}{inst.code}:{code}"
+    if isinstance(inst, FutureOption):
+        venue = EXCHANGE_CODES.get(exchange or "CME", "XCME")
+        return (
+            f"./{inst.option_root}{inst.option_code}{inst.right.value}"
+            f"{format_plain(inst.strike)}:{venue}"
+        )
     if isinstance(inst, Crypto):
         return f"{inst}:{_CRYPTO_VENUE}"
     return tasty_symbol(inst)
@@ -158,4 +194,6 @@ def underlying_symbol(inst: Instrument, option_underlying: Instrument | None = N
         return tasty_symbol(option_underlying) if option_underlying else inst.underlying
     if isinstance(inst, Future):
         return f"/{inst.root}"
+    if isinstance(inst, FutureOption):
+        return tasty_symbol(inst.future)
     return tasty_symbol(inst)

@@ -20,7 +20,7 @@ def test_equities(client: Client) -> None:
     assert len(active["data"]["items"]) == 10
     assert error(client.get("/instruments/equities/NOPE"), 404)["code"] == "invalid_symbol"
     future_option = "/instruments/future-options/" + "./ESZ9 EW4U9 190927P2975".replace(" ", "%20")
-    assert error(client.get(future_option), 404)["code"] == "invalid_symbol"  # not emulated
+    assert error(client.get(future_option), 404)["code"] == "invalid_symbol"  # long expired
 
 
 def test_equity_options_by_padded_symbol(client: Client) -> None:
@@ -73,7 +73,7 @@ def test_futures_and_products(client: Client) -> None:
     nested = data(client.get("/futures-option-chains/ES/nested"))
     assert set(nested) == {"futures", "option-chains"}
     assert nested["futures"][0]["symbol"] == "/ESH5"
-    assert nested["option-chains"] == []  # options on futures are not emulated
+    assert nested["option-chains"][0]["underlying-symbol"] == "/ES"  # see test_future_options
 
 
 def test_cryptocurrencies(client: Client) -> None:

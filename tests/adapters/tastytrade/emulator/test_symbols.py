@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from brokerlink.errors import SymbolNotFoundError
-from brokerlink.instruments import Crypto, Equity, Future, Index, Option
+from brokerlink.instruments import Crypto, Equity, Future, FutureOption, Index, Option
 
 TODAY = date(2025, 1, 6)
 
@@ -35,8 +35,12 @@ def test_documented_symbols_parse() -> None:
     assert parse_symbol("BTC/USD", TODAY) == Crypto("BTC")
     assert parse_symbol("BRK/B", TODAY) == Equity("BRK.B")
     assert parse_symbol("SPX", TODAY, index_keys=frozenset({"SPX"})) == Index("SPX")
-    with pytest.raises(SymbolNotFoundError, match="not emulated"):
-        parse_symbol("./ESZ9 EW4U9 190927P2975", TODAY)
+    assert parse_symbol("./ESZ9 EW4U9 190927P2975", TODAY) == FutureOption(
+        Future("ES", 12, 2019), "EW4", date(2019, 9, 27), "P", "2975", option_code="U19"
+    )  # a future option's one-digit years are read from its own expiration
+    assert parse_symbol("./CLZ2 LO1X2 221104C91", TODAY).option_code == "X22"
+    with pytest.raises(SymbolNotFoundError, match="future option"):
+        parse_symbol("./ESZ9 EW4U9 C2975", TODAY)
 
 
 def test_documented_streamer_symbols() -> None:
@@ -48,6 +52,19 @@ def test_documented_streamer_symbols() -> None:
     assert streamer_symbol(Index("SPX")) == "SPX"
     assert tasty_symbol(Future("ES", 12, 2024)) == "/ESZ4"
     assert tasty_symbol(Option("SPY", date(2023, 7, 31), "C", "393")) == "SPY   230731C00393000"
+
+
+def test_documented_future_option_symbols() -> None:
+    weekly = FutureOption(Future("ES", 9, 2024), "EW4", date(2024, 8, 23), "C", "5750")
+    assert streamer_symbol(weekly) == "./EW4Q24C5750:XCME"
+    gold = FutureOption(
+        Future("GC", 8, 2025), "OG", date(2025, 6, 25), "P", "2095", option_code="N25"
+    )
+    assert streamer_symbol(gold, "COMEX") == "./OGN25P2095:XCEC"
+    documented = "./ESZ9 EW4U9 190927P2975"
+    assert tasty_symbol(parse_symbol(documented, TODAY)) == documented
+    crude = "./CLZ2 LO1X2 221104C91"
+    assert tasty_symbol(parse_symbol(crude, TODAY)) == crude
 
 
 strikes = st.decimals(min_value=Decimal("0.5"), max_value=Decimal(5000), places=1).filter(
