@@ -253,8 +253,17 @@ class Broker:
                 timeout=connection.timeout,
                 headers=connection.headers,
             ) as client:
-                async for event in open_stream(StreamSession(client=client, auth=connection.auth)):
-                    yield event
+                events = open_stream(StreamSession(client=client, auth=connection.auth))
+                try:
+                    async for event in events:
+                        yield event
+                finally:
+                    # Closed here, before its client: a bare ``async for`` leaves the adapter's
+                    # stream suspended for the loop's shutdown, which closes all such leftovers
+                    # at once ("aclose(): asynchronous generator is already running").
+                    closer = getattr(events, "aclose", None)
+                    if closer is not None:
+                        await closer()
 
         return self._portal.iterate(owned)
 

@@ -14,12 +14,18 @@ waiting with backoff in between:
 
 Error answers on connect go through the adapter's error table: 429 and 5xx are retried (a
 ``Retry-After`` is honoured), anything else is raised.
+
+Each generator here closes the one it reads (``aclosing``) when it is closed itself: a bare
+``async for`` never does, and the reader left suspended would keep its connection open until
+the loop's shutdown closed the leftovers all at once (one of them while another was still
+closing it: "aclose(): asynchronous generator is already running").
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from contextlib import aclosing
+from typing import Any, TypeVar, cast
 
 import cattrs
 
@@ -47,11 +53,11 @@ async def stream_quotes(
 ) -> AsyncIterator[QuoteEvent]:
     """``/stream/quotes?symbols=...``: quote events; after a drop it subscribes again."""
     symbols = ",".join(str(i) for i in instruments)
-    async for frame in ndjson_frames(
-        session, url, lambda: {"symbols": symbols}, check, broker=BROKER
-    ):
-        if frame.get("type") == "quote":
-            yield parse.quote_event_from_paper(conv, frame, utcnow())
+    frames = _frames(session, url, lambda: {"symbols": symbols}, check)
+    async with aclosing(frames):
+        async for frame in frames:
+            if frame.get("type") == "quote":
+                yield parse.quote_event_from_paper(conv, frame, utcnow())
 
 
 async def stream_bars(
@@ -72,33 +78,39 @@ async def stream_bars(
             "after": last[-1] if last else None,
         }
 
-    async for frame in ndjson_frames(session, url, query, check, broker=BROKER):
-        if frame.get("type") != "bar":
-            continue
-        event = parse.bar_event_from_paper(conv, frame)
-        if event.complete:
-            last[:] = [str(frame["bar"]["time"])]
-        yield event
+    frames = _frames(session, url, query, check)
+    async with aclosing(frames):
+        async for frame in frames:
+            if frame.get("type") != "bar":
+                continue
+            event = parse.bar_event_from_paper(conv, frame)
+            if event.complete:
+                last[:] = [str(frame["bar"]["time"])]
+            yield event
 
 
 async def stream_orders(
     session: StreamSession, conv: cattrs.Converter, url: str, check: ErrorTable
 ) -> AsyncIterator[OrderEvent]:
     """``/stream/accounts/{id}/orders``: order events, each exactly once across reconnects."""
-    async for event in _sequenced(
+    events = _sequenced(
         session, url, check, "order", lambda f: parse.order_event_from_paper(conv, f)
-    ):
-        yield event
+    )
+    async with aclosing(events):
+        async for event in events:
+            yield event
 
 
 async def stream_positions(
     session: StreamSession, conv: cattrs.Converter, url: str, check: ErrorTable
 ) -> AsyncIterator[PositionEvent]:
     """``/stream/accounts/{id}/positions``: position events, each exactly once across reconnects."""
-    async for event in _sequenced(
+    events = _sequenced(
         session, url, check, "position", lambda f: parse.position_event_from_paper(conv, f)
-    ):
-        yield event
+    )
+    async with aclosing(events):
+        async for event in events:
+            yield event
 
 
 async def _sequenced(
@@ -107,17 +119,28 @@ async def _sequenced(
     check: ErrorTable,
     kind: str,
     decode: Callable[[dict[str, Any]], tuple[int, E]],
-) -> AsyncIterator[E]:
+) -> AsyncGenerator[E, None]:
     """Frames of ``kind`` from a sequenced account stream, resumed by sequence number."""
     cursor = _Cursor()
-    frames = ndjson_frames(
-        session, url, cursor.query, check, broker=BROKER, on_connect=cursor.start
-    )
-    async for frame in frames:
-        if frame.get("type") == kind:
-            seq, event = decode(frame)
-            if cursor.advance(seq):
-                yield event
+    frames = _frames(session, url, cursor.query, check, on_connect=cursor.start)
+    async with aclosing(frames):
+        async for frame in frames:
+            if frame.get("type") == kind:
+                seq, event = decode(frame)
+                if cursor.advance(seq):
+                    yield event
+
+
+def _frames(
+    session: StreamSession,
+    url: str,
+    query: Callable[[], dict[str, str | None]],
+    check: ErrorTable,
+    on_connect: Callable[[Response], None] | None = None,
+) -> AsyncGenerator[dict[str, Any], None]:
+    """The core reader's frames, typed as the async generator they are, so they can be closed."""
+    frames = ndjson_frames(session, url, query, check, broker=BROKER, on_connect=on_connect)
+    return cast("AsyncGenerator[dict[str, Any], None]", frames)
 
 
 class _Cursor:

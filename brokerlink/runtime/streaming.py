@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 import orjson
@@ -134,7 +134,8 @@ def ndjson_frames(
     is_heartbeat: Callable[[Mapping[str, Any]], bool] = _type_heartbeat,
     idle_timeout: float | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Decoded frames of an NDJSON stream, reconnecting after drops (an async generator).
+    """Decoded frames of an NDJSON stream, reconnecting after drops (an async generator:
+    close it when you stop early, see :func:`ndjson_lines`).
 
     Frames ``is_heartbeat`` recognises only keep the line alive and are dropped; everything
     else is as :func:`ndjson_lines` describes.
@@ -162,7 +163,7 @@ async def ndjson_lines(
     backoff: RetryPolicy | None = None,
     idle_timeout: float | None = None,
     on_chunk: Callable[[], None] | None = None,
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """``decode(line)`` for every non-blank line (bytes, UTF-8, the ``\n`` removed) of a
     stream, reconnecting after drops.
 
@@ -179,6 +180,12 @@ async def ndjson_lines(
     :class:`~brokerlink.errors.TimeoutError`; ``None`` waits for ever. ``on_chunk`` is called
     as each piece of the body arrives, before its lines are decoded (a decoder can take the
     time of arrival once a chunk rather than once a frame).
+
+    Close it (``aclose()``, or ``contextlib.aclosing`` around an ``async for``) when you stop
+    early: that closes the response and its socket at once, in your task. A generator reading
+    this one should close it the same way when it is closed itself, since a bare ``async for``
+    does not; left to the loop's shutdown, the open readers are closed all at once, one while
+    another is still closing it ("aclose(): asynchronous generator is already running").
     """
     policy = backoff or RetryPolicy(max_retries=session.max_reconnects)
     failures = 0
@@ -205,7 +212,11 @@ async def ndjson_lines(
                     # chunk and no generator step per line (JSON is UTF-8, and NDJSON lines
                     # end in \n; a \r before it is JSON whitespace, as is a blank line).
                     rest = b""
-                    chunks = response.aiter_bytes().__anext__
+                    # The body iterator is closed here, on the way out, like the response: left
+                    # suspended it (and the transport's generators under it) would wait for the
+                    # garbage collector or the loop's shutdown.
+                    body = response.aiter_bytes()
+                    chunks = body.__anext__
                     watch = None if idle_timeout is None else _IdleWatch(idle_timeout, loop)
                     try:
                         while True:
@@ -244,6 +255,7 @@ async def ndjson_lines(
                     finally:
                         if watch is not None:
                             watch.close()
+                        await body.aclose()
                     if failure is None:
                         if rest and not rest.isspace():  # a last line without its newline
                             frame = decode(rest)

@@ -213,10 +213,17 @@ class _TeeStream(AsyncByteStream):
         self._transport = transport
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:  # type: ignore[attr-defined]
-            self._entry["frames"].append([self._log.now(), self._log.text(chunk)])
-            yield chunk
-        self._entry["ended"] = True
+        chunks = self._inner.__aiter__()  # type: ignore[attr-defined]
+        try:
+            async for chunk in chunks:
+                self._entry["frames"].append([self._log.now(), self._log.text(chunk)])
+                yield chunk
+            self._entry["ended"] = True
+        finally:
+            # Closed with this one, as httpx2 closes ours: else the garbage collector would.
+            closer = getattr(chunks, "aclose", None)
+            if closer is not None:
+                await closer()
 
     async def aclose(self) -> None:
         closer = getattr(self._inner, "aclose", None)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -164,21 +165,24 @@ async def stream_orders(
         )
         return [event for order in current for event in book.apply(order)]
 
-    async for frame in ts_frames(session, url, dict, check, on_connect=connected, heartbeats=True):
-        if frame.get("StreamStatus") == "EndSnapshot":
-            snapshot[0] = False
-            if connects[0] > 1:
+    async with aclosing(
+        ts_frames(session, url, dict, check, on_connect=connected, heartbeats=True)
+    ) as frames:
+        async for frame in frames:
+            if frame.get("StreamStatus") == "EndSnapshot":
+                snapshot[0] = False
+                if connects[0] > 1:
+                    for event in await from_rest():
+                        yield event
+                continue
+            if "OrderID" in frame:
+                order = parse.order_from_ts(Fields(conv, frame))
+                for event in book.apply(order, baseline=connects[0] == 1 and snapshot[0]):
+                    yield event
+            due = reconcile_every is not None and time.monotonic() - last_read >= reconcile_every
+            if due and not snapshot[0] and book.has_working:
                 for event in await from_rest():
                     yield event
-            continue
-        if "OrderID" in frame:
-            order = parse.order_from_ts(Fields(conv, frame))
-            for event in book.apply(order, baseline=connects[0] == 1 and snapshot[0]):
-                yield event
-        due = reconcile_every is not None and time.monotonic() - last_read >= reconcile_every
-        if due and not snapshot[0] and book.has_working:
-            for event in await from_rest():
-                yield event
 
 
 class PositionBook:
@@ -238,14 +242,15 @@ async def stream_positions(
         connects[0] += 1
         book.start_snapshot()
 
-    async for frame in ts_frames(session, url, dict, check, on_connect=connected):
-        if frame.get("StreamStatus") == "EndSnapshot":
-            if connects[0] > 1:
-                for event in book.missing_after_snapshot():
-                    yield event
-            continue
-        if "PositionID" not in frame:
-            continue
-        change = book.apply(conv, frame)
-        if change is not None:
-            yield change
+    async with aclosing(ts_frames(session, url, dict, check, on_connect=connected)) as frames:
+        async for frame in frames:
+            if frame.get("StreamStatus") == "EndSnapshot":
+                if connects[0] > 1:
+                    for event in book.missing_after_snapshot():
+                        yield event
+                continue
+            if "PositionID" not in frame:
+                continue
+            change = book.apply(conv, frame)
+            if change is not None:
+                yield change

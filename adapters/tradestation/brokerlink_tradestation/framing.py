@@ -26,7 +26,7 @@ needs no generator of its own on top.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any, TypeVar, overload
 
 from brokerlink import errors
@@ -98,7 +98,7 @@ def ts_frames(
     fast: None = ...,
     data: None = ...,
     on_chunk: Callable[[], None] | None = ...,
-) -> AsyncIterator[dict[str, Any]]: ...
+) -> AsyncGenerator[dict[str, Any], None]: ...
 @overload
 def ts_frames(
     session: StreamSession,
@@ -113,7 +113,7 @@ def ts_frames(
     fast: Callable[[LineHandler], LineHandler] | None = ...,
     data: Callable[[dict[str, Any]], T | None],
     on_chunk: Callable[[], None] | None = ...,
-) -> AsyncIterator[T]: ...
+) -> AsyncGenerator[T, None]: ...
 def ts_frames(
     session: StreamSession,
     url: str,
@@ -127,7 +127,7 @@ def ts_frames(
     fast: Callable[[LineHandler], LineHandler] | None = None,
     data: Callable[[dict[str, Any]], Any] | None = None,
     on_chunk: Callable[[], None] | None = None,
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """Data frames of a TradeStation stream, reopened after drops, GoAway and silence;
     ``heartbeats`` passes heartbeat frames through too (for callers that keep time by them).
 

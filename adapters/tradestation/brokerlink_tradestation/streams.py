@@ -14,6 +14,7 @@ DualLogon, reconnect with backoff). What each stream adds:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -89,16 +90,17 @@ async def stream_bars(
     url = url_of(f"/marketdata/stream/barcharts/{quote(to_tradestation(target), safe='@$')}")
     query = bar_query(timeframe)
     last_complete: datetime | None = None
-    async for frame in ts_frames(session, url, lambda: query, check):
-        if "Symbol" in frame and "Error" in frame:
-            raise error_from_item(frame, path=url)
-        bar = bar_from_frame(Fields(conv, frame), timeframe)
-        complete = str(frame.get("BarStatus", "Closed")).lower() == "closed"
-        if last_complete is not None and bar.time <= last_complete:
-            continue  # history replayed after a reconnect
-        if complete:
-            last_complete = bar.time
-        yield BarEvent(instrument=target, timeframe=timeframe, bar=bar, complete=complete)
+    async with aclosing(ts_frames(session, url, lambda: query, check)) as frames:
+        async for frame in frames:
+            if "Symbol" in frame and "Error" in frame:
+                raise error_from_item(frame, path=url)
+            bar = bar_from_frame(Fields(conv, frame), timeframe)
+            complete = str(frame.get("BarStatus", "Closed")).lower() == "closed"
+            if last_complete is not None and bar.time <= last_complete:
+                continue  # history replayed after a reconnect
+            if complete:
+                last_complete = bar.time
+            yield BarEvent(instrument=target, timeframe=timeframe, bar=bar, complete=complete)
 
 
 def _depth_level(item: Fields) -> DepthLevel:
@@ -132,16 +134,19 @@ async def stream_market_depth(
     url = url_of(
         f"/marketdata/stream/marketdepth/{kind}/{quote(to_tradestation(target), safe='$')}"
     )
-    async for frame in ts_frames(session, url, lambda: {"maxlevels": str(levels)}, check):
-        item = Fields(conv, frame)
-        yield MarketDepth(
-            instrument=target,
-            bids=tuple(_depth_level(level) for level in item.items("Bids")),
-            asks=tuple(_depth_level(level) for level in item.items("Asks")),
-            aggregated=aggregated,
-            received_at=utcnow(),
-            raw=frame,
-        )
+    async with aclosing(
+        ts_frames(session, url, lambda: {"maxlevels": str(levels)}, check)
+    ) as frames:
+        async for frame in frames:
+            item = Fields(conv, frame)
+            yield MarketDepth(
+                instrument=target,
+                bids=tuple(_depth_level(level) for level in item.items("Bids")),
+                asks=tuple(_depth_level(level) for level in item.items("Asks")),
+                aggregated=aggregated,
+                received_at=utcnow(),
+                raw=frame,
+            )
 
 
 def spread_from_frame(item: Fields) -> OptionSpreadQuote:
@@ -197,8 +202,9 @@ async def stream_option_chain(
         "spreadType": spread_type,
         "enableGreeks": "true" if enable_greeks else "false",
     }
-    async for frame in ts_frames(session, url, lambda: params, check):
-        yield spread_from_frame(Fields(conv, frame))
+    async with aclosing(ts_frames(session, url, lambda: params, check)) as frames:
+        async for frame in frames:
+            yield spread_from_frame(Fields(conv, frame))
 
 
 def tick_bar_from_frame(frame: dict[str, Any]) -> TickBar:
@@ -245,9 +251,10 @@ async def stream_tick_bars(
     symbol = quote(to_tradestation(target), safe="$")
     url = f"{v2_root.rstrip('/')}/stream/tickbars/{symbol}/{ticks}/{bars_back}"
     delivered: list[TickBar] = []  # the newest bars delivered: a reconnect replays up to 10
-    async for frame in ts_frames(session, url, dict, check):
-        bar = tick_bar_from_frame(frame)
-        if delivered and (bar.time < delivered[-1].time or bar in delivered):
-            continue
-        delivered = [*delivered[-9:], bar]
-        yield bar
+    async with aclosing(ts_frames(session, url, dict, check)) as frames:
+        async for frame in frames:
+            bar = tick_bar_from_frame(frame)
+            if delivered and (bar.time < delivered[-1].time or bar in delivered):
+                continue
+            delivered = [*delivered[-9:], bar]
+            yield bar
