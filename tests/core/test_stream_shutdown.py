@@ -15,37 +15,24 @@ loop reports.
 from __future__ import annotations
 
 import asyncio
-import gc
-import logging
 import threading
-import types
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
+from support.stream_checks import error_messages, open_readers, server_logs
 
 import brokerlink as bl
 from brokerlink._http import AsyncBaseTransport, AsyncHTTPTransport
-from brokerlink.emulator.http import ServerHandle, serve
-from brokerlink.emulator.serving import ServableEmulator, servable_emulator
+from brokerlink.emulator.http import serve
+from brokerlink.emulator.serving import servable_emulator
 from brokerlink.paper import streams as paper_streams
 from brokerlink.runtime import streaming
 from brokerlink.testing.tap import TapTransport
 
 # The client's reader chain: what must be closed by the time aclose() returns.
 _READERS = {streaming.__file__, paper_streams.__file__}
-
-
-def _open_readers() -> list[str]:
-    """The reader-chain generators still open (started, not finished) anywhere in the process."""
-    gc.collect()
-    return [
-        g.ag_code.co_qualname
-        for g in gc.get_objects()
-        if isinstance(g, types.AsyncGeneratorType)
-        and g.ag_frame is not None
-        and g.ag_code.co_filename in _READERS
-    ]
 
 
 class _ClosingTracked(AsyncHTTPTransport):
@@ -61,60 +48,51 @@ class _ClosingTracked(AsyncHTTPTransport):
         await super().aclose()
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[ServableEmulator, ServerHandle]]:
+@attrs.define
+class _Served:
+    """The served paper emulator, and how a case connects to it: plain, or through the tap."""
+
+    api_root: str
+    tapped: bool
+    transports: list[_ClosingTracked] = attrs.Factory(list)
+
+    def options(self) -> dict[str, Any]:
+        """``connect`` keywords: the server's address, and the tap when the case uses one."""
+        extra: dict[str, Any] = {"base_url": self.api_root, "auth": bl.StaticToken("x")}
+        if self.tapped:
+            extra["transport"] = TapTransport(async_transport=self._transport)
+        return extra
+
+    def _transport(self) -> AsyncBaseTransport:
+        return _ClosingTracked(self.transports)
+
+    def check_released(self) -> None:
+        """With the tap, the stream's own connection was released by its close, not later."""
+        if self.tapped:
+            assert self.transports, "the tap made no transport"
+            assert all(t.closed for t in self.transports)
+
+
+@pytest.fixture(params=[False, True], ids=["plain", "tap"])
+def served(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[_Served]:
+    """The paper emulator served on loopback, with asyncio's and the server's errors captured."""
     emulator = servable_emulator("paper")
-    handle = serve(emulator.front)
-    try:
-        yield emulator, handle
-    finally:
-        handle.stop()
-
-
-@pytest.fixture
-def logged(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Errors logged by asyncio (any loop, any thread) and by the emulator's server."""
-    server_log = logging.getLogger("uvicorn.error")  # uvicorn's loggers do not propagate
-    server_log.addHandler(caplog.handler)
-    try:
-        with caplog.at_level(logging.WARNING):
-            yield caplog
-    finally:
-        server_log.removeHandler(caplog.handler)
+    with serve(emulator.front) as handle, server_logs(caplog):
+        yield _Served(emulator.api_root(handle.url), bool(request.param))
 
 
 def _market_order() -> bl.NewOrder:
     return bl.NewOrder.market("AAPL", bl.BUY, 3, effect=bl.OPEN)
 
 
-def _problems(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-
-
-@pytest.mark.parametrize("tapped", [False, True], ids=["plain", "tap"])
 def test_an_async_order_stream_stopped_after_its_first_fill_closes_in_order(
-    served: tuple[ServableEmulator, ServerHandle],
-    logged: pytest.LogCaptureFixture,
-    tapped: bool,
+    served: _Served, caplog: pytest.LogCaptureFixture
 ) -> None:
-    emulator, handle = served
-    transports: list[_ClosingTracked] = []
     reported: list[dict[str, Any]] = []
-
-    def make_transport() -> AsyncBaseTransport:
-        return _ClosingTracked(transports)
 
     async def scenario() -> list[asyncio.Task[Any]]:
         asyncio.get_running_loop().set_exception_handler(lambda _, ctx: reported.append(ctx))
-        extra: dict[str, Any] = {}
-        if tapped:
-            extra["transport"] = TapTransport(async_transport=make_transport)
-        async with bl.connect_async(
-            "paper:emulator",
-            base_url=emulator.api_root(handle.url),
-            auth=bl.StaticToken("x"),
-            **extra,
-        ) as broker:
+        async with bl.connect_async("paper:emulator", **served.options()) as broker:
             stream = broker.stream_orders()
             placing = asyncio.ensure_future(broker.place(_market_order()))
             async for event in stream:
@@ -122,11 +100,8 @@ def test_an_async_order_stream_stopped_after_its_first_fill_closes_in_order(
                     break
             await placing
             await stream.aclose()
-            assert _open_readers() == []
-            if tapped:
-                # The stream's own connection was released by aclose() itself, not later.
-                assert transports, "the tap made no transport"
-                assert all(t.closed for t in transports)
+            assert open_readers(_READERS) == []
+            served.check_released()
         for _ in range(3):  # let finalizer callbacks scheduled by the closes run
             await asyncio.sleep(0)
         return [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
@@ -136,30 +111,13 @@ def test_an_async_order_stream_stopped_after_its_first_fill_closes_in_order(
         assert leftover == []
     # The runner's close ran shutdown_asyncgens: nothing was left for it to close.
     assert [ctx.get("message") for ctx in reported] == []
-    assert _problems(logged) == []
+    assert error_messages(caplog) == []
 
 
-@pytest.mark.parametrize("tapped", [False, True], ids=["plain", "tap"])
 def test_a_sync_order_stream_stopped_after_its_first_fill_closes_in_order(
-    served: tuple[ServableEmulator, ServerHandle],
-    logged: pytest.LogCaptureFixture,
-    tapped: bool,
+    served: _Served, caplog: pytest.LogCaptureFixture
 ) -> None:
-    emulator, handle = served
-    transports: list[_ClosingTracked] = []
-
-    def make_transport() -> AsyncBaseTransport:
-        return _ClosingTracked(transports)
-
-    extra: dict[str, Any] = {}
-    if tapped:
-        extra["transport"] = TapTransport(async_transport=make_transport)
-    with bl.connect(
-        "paper:emulator",
-        base_url=emulator.api_root(handle.url),
-        auth=bl.StaticToken("x"),
-        **extra,
-    ) as broker:
+    with bl.connect("paper:emulator", **served.options()) as broker:
         stream = broker.stream_orders()
         placer = threading.Timer(0.2, lambda: broker.place(_market_order()))
         placer.start()
@@ -169,9 +127,7 @@ def test_a_sync_order_stream_stopped_after_its_first_fill_closes_in_order(
         finally:
             placer.join()
         stream.close()  # type: ignore[attr-defined]
-        assert _open_readers() == []
-        if tapped:
-            assert transports
-            assert all(t.closed for t in transports)
+        assert open_readers(_READERS) == []
+        served.check_released()
     # The stream's loop (a helper thread's) shut down with nothing left to close.
-    assert _problems(logged) == []
+    assert error_messages(caplog) == []

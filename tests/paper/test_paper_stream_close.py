@@ -9,31 +9,19 @@ found it. tests/core/test_stream_shutdown.py shows what that did over real HTTP.
 from __future__ import annotations
 
 import asyncio
-import gc
-import types
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from support.stream_checks import open_readers
 
 import brokerlink as bl
 from brokerlink.broker.async_ import AsyncBroker
 from brokerlink.paper import streams as paper_streams
 from brokerlink.runtime import streaming
 
+# The paper and core reader generators, which must all be finished once the stream is closed.
 _READERS = {streaming.__file__, paper_streams.__file__}
-
-
-def _open_readers() -> list[str]:
-    """The paper and core reader generators started and not yet finished."""
-    gc.collect()
-    return [
-        g.ag_code.co_qualname
-        for g in gc.get_objects()
-        if isinstance(g, types.AsyncGeneratorType)
-        and g.ag_frame is not None
-        and g.ag_code.co_filename in _READERS
-    ]
 
 
 OPENERS: dict[str, Callable[[AsyncBroker], AsyncIterator[Any]]] = {
@@ -54,6 +42,6 @@ async def test_aclose_after_the_first_event_leaves_no_reader_open(
         await asyncio.sleep(0.05)  # the stream is connected before the order makes events
         await abroker.place(bl.NewOrder.market("AAPL", bl.BUY, 2, effect=bl.OPEN))
     assert await asyncio.wait_for(first, 5) is not None
-    assert _open_readers() != []  # the chain is live while the stream is
+    assert open_readers(_READERS) != []  # the chain is live while the stream is
     await stream.aclose()  # type: ignore[attr-defined]
-    assert _open_readers() == []
+    assert open_readers(_READERS) == []

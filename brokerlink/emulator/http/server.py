@@ -7,6 +7,10 @@ frame per chunk, and end when the client disconnects or the server stops. Websoc
 to the front's :meth:`~brokerlink.emulator.http.Front.websocket` handler
 (:mod:`brokerlink.emulator.http.sockets`).
 
+Stopping is orderly: before uvicorn shuts down, the app ends each open stream with the chunked
+body's normal last chunk and closes each websocket with 1001 "going away", so a client sees a
+clean end and nothing is cancelled under uvicorn (which would log it as an application error).
+
 The engine's fault plan applies as in the in-process transport, with one difference: a
 ``DropConnection`` on a plain request is served by sending the response head and then closing the
 connection, so the client sees the answer cut off (the request was acted on, the answer lost).
@@ -32,15 +36,16 @@ from brokerlink.emulator.http.transport import ConnectionDropped, fault_action, 
 if TYPE_CHECKING:
     import uvicorn
 
-__all__ = ["ServerHandle", "asgi_app", "serve"]
+__all__ = ["EmulatorApp", "ServerHandle", "asgi_app", "serve"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _STARTUP_SECONDS = 10.0
+# How long a stop waits for open streams and websockets to finish once told to.
+_STOP_GRACE_SECONDS = 2.0
 
 
 def _check_loopback(host: str) -> None:
@@ -57,12 +62,44 @@ def _check_loopback(host: str) -> None:
         )
 
 
-def asgi_app(front: Front) -> AsgiApp:
-    """An ASGI application serving ``front`` (with the engine's fault plan applied)."""
+class EmulatorApp:
+    """The ASGI application serving a front, which can end its open streams and websockets.
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    Each call (one request or websocket) is tracked while it runs, so :meth:`end_sessions` can
+    ask the long-lived ones to finish and wait until they have.
+    """
+
+    def __init__(self, front: Front) -> None:
+        self.front = front
+        # Not bound to a loop until first awaited (Python 3.10+): the server thread's loop uses it.
+        self._stopping = asyncio.Event()
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        task = asyncio.current_task()
+        if task is None:  # not run as a task: nothing to wait for on stop
+            await self._serve(scope, receive, send)
+            return
+        self._running.add(task)
+        try:
+            await self._serve(scope, receive, send)
+        finally:
+            self._running.discard(task)
+
+    async def end_sessions(self, grace: float) -> None:
+        """End open streams and close websockets (1001), waiting up to ``grace`` seconds.
+
+        Calls that arrive afterwards end at once: the server is on its way down.
+        """
+        self._stopping.set()
+        running = self._running - {asyncio.current_task()}
+        if running:
+            await asyncio.wait(running, timeout=grace)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        front = self.front
         if scope["type"] == "websocket":
-            await run_websocket(front, scope, receive, send)
+            await run_websocket(front, scope, receive, send, stopping=self._stopping)
             return
         if scope["type"] != "http":
             return
@@ -96,13 +133,19 @@ def asgi_app(front: Front) -> AsgiApp:
             await send({"type": "http.response.body", "body": reply.body})
             return
         frames = faulted_frames(reply.body, front.engine.faults, path)
-        await _pump(frames, receive, send)
-
-    return app
+        await _pump(frames, receive, send, self._stopping)
 
 
-async def _pump(frames: AsyncGenerator[bytes, None], receive: Receive, send: Send) -> None:
-    """Send frames as chunks until they end, the client disconnects, or a fault cuts the stream."""
+def asgi_app(front: Front) -> EmulatorApp:
+    """An ASGI application serving ``front`` (with the engine's fault plan applied)."""
+    return EmulatorApp(front)
+
+
+async def _pump(
+    frames: AsyncGenerator[bytes, None], receive: Receive, send: Send, stopping: asyncio.Event
+) -> None:
+    """Send frames as chunks until they end, the client disconnects, a fault cuts the stream, or
+    the server stops (which ends the body normally)."""
 
     async def forward() -> None:
         async for frame in frames:
@@ -118,13 +161,20 @@ async def _pump(frames: AsyncGenerator[bytes, None], receive: Receive, send: Sen
 
     pumping = asyncio.ensure_future(forward())
     watching = asyncio.ensure_future(disconnected())
+    ending = asyncio.ensure_future(stopping.wait())
     try:
-        await asyncio.wait({pumping, watching}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({pumping, watching, ending}, return_when=asyncio.FIRST_COMPLETED)
+        stopped = ending.done() and not (pumping.done() or watching.done())
     finally:
-        for task in (pumping, watching):
+        for task in (pumping, watching, ending):
             task.cancel()
-        results = await asyncio.gather(pumping, watching, return_exceptions=True)
+        results = await asyncio.gather(pumping, watching, ending, return_exceptions=True)
         await frames.aclose()
+    if stopped:
+        # The last chunk: the client reads a complete body rather than a cut connection. A send
+        # cancelled above wrote nothing (uvicorn writes a chunk in one go after any drain).
+        await send({"type": "http.response.body", "body": b""})
+        return
     for result in results:
         # A dropped stream returns without finishing the body: uvicorn then closes the connection.
         if isinstance(result, BaseException) and not isinstance(
@@ -189,8 +239,11 @@ def serve(front: Front, *, host: str = "127.0.0.1", port: int = 0) -> ServerHand
     _check_loopback(host)
     import uvicorn  # only the served emulator needs it: the in-process transport stays light
 
+    from brokerlink.emulator.http.orderly import OrderlyServer
+
+    app = asgi_app(front)
     config = uvicorn.Config(
-        asgi_app(front),
+        app,
         host=host,
         port=port,
         lifespan="off",
@@ -200,7 +253,7 @@ def serve(front: Front, *, host: str = "127.0.0.1", port: int = 0) -> ServerHand
         access_log=False,
         timeout_graceful_shutdown=1,
     )
-    server = uvicorn.Server(config)
+    server = OrderlyServer(config, app.end_sessions, grace=_STOP_GRACE_SECONDS)
     thread = threading.Thread(
         target=server.run, name=f"brokerlink-emulate-{front.name}", daemon=True
     )

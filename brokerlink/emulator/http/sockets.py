@@ -116,8 +116,19 @@ class _AsgiSocket:
         return self._closed
 
 
-async def run_websocket(front: Front, scope: Message, receive: Receive, send: Send) -> None:
-    """Serve one ASGI websocket scope with the front's handler for its path."""
+async def run_websocket(
+    front: Front,
+    scope: Message,
+    receive: Receive,
+    send: Send,
+    *,
+    stopping: asyncio.Event | None = None,
+) -> None:
+    """Serve one ASGI websocket scope with the front's handler for its path.
+
+    When ``stopping`` is set while the handler runs (the server is going down), the socket is
+    closed with 1001 "going away" and the handler is cancelled, so it ends here, in order.
+    """
     connect = await receive()
     if connect["type"] != "websocket.connect":
         return
@@ -129,7 +140,34 @@ async def run_websocket(front: Front, scope: Message, receive: Receive, send: Se
     await send({"type": "websocket.accept"})
     socket = _AsgiSocket(scope, receive, send)
     try:
-        await handler(socket)
+        if stopping is None:
+            await handler(socket)
+        else:
+            await _until_stopped(handler(socket), socket, stopping)
     except SocketClosed:
         return
     await socket.close()
+
+
+async def _until_stopped(
+    serving: Awaitable[None], socket: _AsgiSocket, stopping: asyncio.Event
+) -> None:
+    """Await the handler, or close the socket (1001) and cancel it once ``stopping`` is set."""
+    task = asyncio.ensure_future(serving)
+    ending = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait({task, ending}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # this call was cancelled: the handler goes with it
+        task.cancel()
+        raise
+    finally:
+        ending.cancel()
+    if not task.done():
+        # Tell the client first: a handler that tries to send or close while being cancelled
+        # then finds the socket closed instead of racing the 1001.
+        await socket.close(1001, "the emulator is stopping")
+        task.cancel()
+        await asyncio.wait({task})
+        if task.cancelled() or isinstance(task.exception(), SocketClosed):
+            raise SocketClosed(1001)
+    await task  # the handler's own outcome, its errors included
