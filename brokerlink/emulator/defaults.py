@@ -34,7 +34,9 @@ class SymbolSpec:
     ``key`` is canonical text: ``AAPL``, ``$SPX``, ``BTC/USD``, or ``/ES`` for a futures root.
     ``price`` is the level the seeded path moves around (seeded 20-500 when ``None``); ``vol`` the
     option-pricing volatility (seeded when ``None``); ``scale`` how strongly the price moves
-    relative to an ordinary stock; ``cycle`` and ``contracts`` which futures months are listed.
+    relative to an ordinary stock; ``cycle`` and ``contracts`` which futures months are listed;
+    ``option_tick_size`` the tick of a futures root's options (the future's own tick when
+    ``None``, which is right for the default roots' options above their cabinet level).
     """
 
     key: str
@@ -49,6 +51,7 @@ class SymbolSpec:
     scale: float = 1.0
     cycle: str = "HMUZ"
     contracts: int = 4
+    option_tick_size: Decimal | None = attrs.field(default=None, converter=_decimal_or_none)
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -58,6 +61,11 @@ class SymbolSpec:
     def tick(self) -> Decimal:
         """The minimum price increment."""
         return self.tick_size if self.tick_size is not None else _DEFAULT_TICKS[self.kind]
+
+    @property
+    def option_tick(self) -> Decimal:
+        """The minimum price increment of options on this futures root."""
+        return self.option_tick_size if self.option_tick_size is not None else self.tick
 
     @property
     def contract_multiplier(self) -> Decimal:

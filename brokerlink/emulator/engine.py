@@ -24,8 +24,8 @@ from brokerlink.emulator.config import EmulatorConfig
 from brokerlink.emulator.events import EngineEvent
 from brokerlink.emulator.personality import Personality
 from brokerlink.emulator.trading import TradingMixin
-from brokerlink.enums import AccountStatus, AccountType
-from brokerlink.instruments import Instrument, InstrumentLike
+from brokerlink.enums import AccountStatus, AccountType, AssetClass
+from brokerlink.instruments import Future, Instrument, InstrumentLike
 from brokerlink.models.account import Account, Balance, Position
 from brokerlink.models.market import Bar, OptionChain, Quote
 from brokerlink.timeframes import Timeframe, TimeframeLike
@@ -138,11 +138,16 @@ class Engine(TradingMixin):
     def option_chain(
         self, underlying: InstrumentLike, expiration: date | None = None
     ) -> OptionChain:
-        """The listed options on ``underlying`` (one expiration when given)."""
+        """The listed options on ``underlying`` (one expiration when given); a futures
+        contract's are its futures options."""
         with self._lock:
             inst = self._resolve(underlying)
             spec = self.universe.spec_of(inst)
-            if not spec.has_options:
+            listed = spec.has_options or (
+                isinstance(inst, Future)
+                and AssetClass.FUTURE_OPTION in self.personality.asset_classes
+            )
+            if not listed:
                 return OptionChain(underlying=inst, expirations=())
             return self.market.option_chain(inst, self._now(), expiration)
 

@@ -25,7 +25,7 @@ import attrs
 
 from brokerlink.emulator.orders import tidy_price
 from brokerlink.enums import AccountType, OptionRight, Side
-from brokerlink.instruments import Crypto, Equity, Future, Instrument, Option
+from brokerlink.instruments import Crypto, Equity, Future, FutureOption, Instrument, Option
 
 __all__ = ["AccountState", "Holding", "requirement"]
 
@@ -138,7 +138,8 @@ def requirement(
 
     Short options are paired greedily with long options of the same root, right and expiration;
     a paired short needs the spread's maximum loss (zero for a debit spread), an unpaired one 20%
-    of the underlying's value.
+    of the underlying's value. A futures option needs its premium, and a short one the future's
+    margin besides (no spread pairing).
     """
     total = _ZERO
     longs: dict[tuple[str, OptionRight, object], list[list[Decimal]]] = {}
@@ -153,6 +154,11 @@ def requirement(
             total += _FUTURE_RATE * value
         elif isinstance(inst, Crypto):
             total += value
+        elif isinstance(inst, FutureOption):
+            # A long pays its premium; a short holds the premium plus the future's margin.
+            total += value
+            if qty < 0:
+                total += _FUTURE_RATE * abs(qty) * mark(inst.future) * inst.multiplier
         elif isinstance(inst, Option):
             if qty > 0:
                 total += value

@@ -20,7 +20,7 @@ from brokerlink.emulator.pricer import option_expiry_time
 from brokerlink.emulator.state import EngineState
 from brokerlink.enums import OptionRight, OrderStatus, PositionEffect, Side, TimeInForce
 from brokerlink.errors import BrokerError
-from brokerlink.instruments import Future, Instrument, Option
+from brokerlink.instruments import Future, FutureOption, Instrument, Option
 from brokerlink.models.order import Fill
 
 __all__ = ["LifecycleMixin"]
@@ -65,7 +65,7 @@ class LifecycleMixin(EngineState, abc.ABC):
         return deadline
 
     def _contract_expiry(self, inst: Instrument) -> datetime | None:
-        if isinstance(inst, Option):
+        if isinstance(inst, Option | FutureOption):
             return option_expiry_time(inst.expiration)
         if isinstance(inst, Future):
             day = self.universe.last_trade_date(inst)
@@ -303,8 +303,11 @@ class LifecycleMixin(EngineState, abc.ABC):
 
     def _final_price(self, inst: Instrument, at: datetime) -> Decimal:
         before = at - timedelta(seconds=1)
-        if isinstance(inst, Option):
-            underlying = self.universe.underlying_of(inst)
+        if isinstance(inst, Option | FutureOption):
+            # A futures option settles at intrinsic value against its future's price.
+            underlying = (
+                inst.future if isinstance(inst, FutureOption) else self.universe.underlying_of(inst)
+            )
             spot = Decimal(repr(self.pricer.mid(underlying, before)))
             call = inst.right is OptionRight.CALL
             intrinsic = spot - inst.strike if call else inst.strike - spot

@@ -12,11 +12,13 @@ import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from functools import partial
 
 from brokerlink.emulator import calendar as mkt
 from brokerlink.emulator.pricer import OHLC, Pricer, epoch_minute, round_to_tick
+from brokerlink.emulator.universe import FUTURE_OPTION_STRIKES_LISTED
 from brokerlink.enums import AssetClass, OptionRight
-from brokerlink.instruments import Instrument, Option
+from brokerlink.instruments import Future, FutureOption, Instrument, Option
 from brokerlink.models.market import Bar, OptionChain, OptionExpiration, OptionStrike, Quote
 from brokerlink.timeframes import Timeframe
 
@@ -29,6 +31,7 @@ _SIZE_LOTS = {
     AssetClass.EQUITY: Decimal(100),
     AssetClass.OPTION: Decimal(1),
     AssetClass.FUTURE: Decimal(1),
+    AssetClass.FUTURE_OPTION: Decimal(1),
     AssetClass.INDEX: Decimal(1),
     AssetClass.CRYPTO: Decimal("0.1"),
 }
@@ -63,7 +66,7 @@ class MarketData:
     def spread_ticks(self, inst: Instrument, mid: float, tick: Decimal, minute: int) -> int:
         """Width of the quoted spread in ticks: one or two ticks, wider for options and for
         instruments whose tick is small against their price."""
-        if isinstance(inst, Option):
+        if isinstance(inst, Option | FutureOption):
             return max(1, math.ceil(mid * 0.03 / float(tick)))
         wobble = 1 + int(self.pricer.hashed(inst, minute, 1) * 2)
         return max(wobble, math.ceil(mid * 0.00002 / float(tick)))
@@ -275,21 +278,30 @@ class MarketData:
         """The listed options on ``underlying`` at ``at`` (one expiration when given).
 
         Strikes are the grid around the current price; an unlisted ``expiration`` gives a chain
-        with no expirations.
+        with no expirations. A futures contract's chain holds its futures options.
         """
         universe = self.pricer.universe
-        key = str(underlying)
         spot = self.pricer.mid(underlying, self.effective_time(underlying, at))
         today = mkt.trading_date(mkt.Schedule.EQUITY, at)
-        dates = [d for d in universe.expirations(today) if expiration in (None, d)]
-        strikes = universe.strikes(key, spot)
-        root = universe.option_root_for(underlying)
+        listed: list[tuple[date, Callable[[OptionRight, Decimal], Option | FutureOption]]]
+        if isinstance(underlying, Future):
+            strikes = universe.strikes(f"/{underlying.root}", spot, FUTURE_OPTION_STRIKES_LISTED)
+            listed = [
+                (day, partial(universe.future_option, underlying, day, root))
+                for day, root in universe.future_option_expirations(underlying, today)
+            ]
+        else:
+            strikes = universe.strikes(str(underlying), spot)
+            root = universe.option_root_for(underlying)
+            listed = [(day, partial(Option, root, day)) for day in universe.expirations(today)]
         expirations = []
-        for day in dates:
+        for day, contract in listed:
+            if expiration not in (None, day):
+                continue
             rows = []
             for strike in strikes:
-                call = universe.with_details(Option(root, day, OptionRight.CALL, strike))
-                put = universe.with_details(Option(root, day, OptionRight.PUT, strike))
+                call = universe.with_details(contract(OptionRight.CALL, strike))
+                put = universe.with_details(contract(OptionRight.PUT, strike))
                 rows.append(OptionStrike(strike=call.strike, call=call, put=put))
             expirations.append(OptionExpiration(date=day, strikes=tuple(rows)))
         return OptionChain(underlying=underlying, expirations=tuple(expirations))

@@ -15,7 +15,14 @@ from brokerlink.enums import AssetClass, OrderType
 __all__ = ["Personality"]
 
 _ALL_CLASSES = frozenset(
-    {AssetClass.EQUITY, AssetClass.OPTION, AssetClass.FUTURE, AssetClass.INDEX, AssetClass.CRYPTO}
+    {
+        AssetClass.EQUITY,
+        AssetClass.OPTION,
+        AssetClass.FUTURE,
+        AssetClass.FUTURE_OPTION,
+        AssetClass.INDEX,
+        AssetClass.CRYPTO,
+    }
 )
 
 

@@ -2,7 +2,8 @@
 
 - equities, ETFs, indices and crypto follow their own :class:`~brokerlink.emulator.prices.PricePath`;
 - a futures contract is its root's path plus a small carry that decays to zero at expiry;
-- an option is priced with Black-Scholes off its underlying, with a seeded volatility and smile.
+- an option is priced with Black-Scholes off its underlying, with a seeded volatility and smile;
+- a futures option is priced the same way off its future's price (the root's volatility).
 
 :mod:`brokerlink.emulator.marketdata` turns these floats into Decimal quotes and bars rounded to
 the instrument's tick; the matching engine reads minute ranges from here.
@@ -24,7 +25,7 @@ from brokerlink.emulator.options_pricing import (
 from brokerlink.emulator.prices import PricePath, path_for, text_key, unit
 from brokerlink.emulator.universe import Universe
 from brokerlink.enums import AssetClass, OptionRight
-from brokerlink.instruments import Future, Instrument, Option
+from brokerlink.instruments import Future, FutureOption, Instrument, Option
 
 __all__ = ["OHLC", "Pricer", "epoch_minute", "option_expiry_time", "round_to_tick"]
 
@@ -101,6 +102,8 @@ class Pricer:
         """The minimum price increment of ``inst``."""
         if isinstance(inst, Option):
             return _OPTION_TICK
+        if isinstance(inst, FutureOption):
+            return self.spec(inst).option_tick
         return self.spec(inst).tick
 
     def _carry(self, future: Future, minute: float) -> float:
@@ -108,7 +111,9 @@ class Pricer:
         years = max(0.0, (epoch_minute(expiry) - minute) / MINUTES_PER_YEAR)
         return 1.0 + _CARRY_PER_YEAR * years
 
-    def _option_value(self, option: Option, spot: float, minute: float, spec: SymbolSpec) -> float:
+    def _option_value(
+        self, option: Option | FutureOption, spot: float, minute: float, spec: SymbolSpec
+    ) -> float:
         expiry = epoch_minute(option_expiry_time(option.expiration))
         years = max(0.0, (expiry - minute) / MINUTES_PER_YEAR)
         strike = float(option.strike)
@@ -123,6 +128,8 @@ class Pricer:
         """The theoretical mid price of ``inst`` at ``at``."""
         seconds = (at - _EPOCH).total_seconds()
         spec = self.spec(inst)
+        if isinstance(inst, FutureOption):
+            return self._option_value(inst, self.mid(inst.future, at), seconds / 60.0, spec)
         spot = self.path(spec).price_at(seconds)
         if isinstance(inst, Future):
             return spot * self._carry(inst, seconds / 60.0)
@@ -135,8 +142,11 @@ class Pricer:
 
         The range of an option comes from its underlying's range: a call's high is its value at
         the underlying's high (and a put's at the low), priced at the start of the minute, while
-        the low is priced at the end of the minute, so ``low <= open, close <= high`` holds.
+        the low is priced at the end of the minute, so ``low <= open, close <= high`` holds. A
+        futures option's range comes from its future's the same way.
         """
+        if isinstance(inst, FutureOption):
+            return self._option_run(inst, self.minute_run(inst.future, first, count), first)
         spec = self.spec(inst)
         run = self.path(spec).ohlc_run(first, count)
         if isinstance(inst, Future):
@@ -146,21 +156,26 @@ class Pricer:
                 out.append((o * k, h * k, lo * k, c * k))
             return out
         if isinstance(inst, Option):
-            call = inst.right is OptionRight.CALL
-            out = []
-            for i, (o, h, lo, c) in enumerate(run):
-                t0, t1 = first + i, first + i + 1
-                best, worst = (h, lo) if call else (lo, h)
-                out.append(
-                    (
-                        self._option_value(inst, o, t0, spec),
-                        self._option_value(inst, best, t0, spec),
-                        self._option_value(inst, worst, t1, spec),
-                        self._option_value(inst, c, t1, spec),
-                    )
-                )
-            return out
+            return self._option_run(inst, run, first)
         return run
+
+    def _option_run(self, option: Option | FutureOption, run: list[OHLC], first: int) -> list[OHLC]:
+        """Option OHLC from the underlying's minute ranges ``run`` (see :meth:`minute_run`)."""
+        spec = self.spec(option)
+        call = option.right is OptionRight.CALL
+        out: list[OHLC] = []
+        for i, (o, h, lo, c) in enumerate(run):
+            t0, t1 = first + i, first + i + 1
+            best, worst = (h, lo) if call else (lo, h)
+            out.append(
+                (
+                    self._option_value(option, o, t0, spec),
+                    self._option_value(option, best, t0, spec),
+                    self._option_value(option, worst, t1, spec),
+                    self._option_value(option, c, t1, spec),
+                )
+            )
+        return out
 
     def minute_ohlc(self, inst: Instrument, minute: int) -> OHLC:
         """OHLC of one minute (epoch minute number); memoised for the matching loop, where
@@ -187,7 +202,7 @@ class Pricer:
             AssetClass.FUTURE: 300_000,
             AssetClass.CRYPTO: 20_000,
         }[spec.kind]
-        if isinstance(inst, Option):
+        if isinstance(inst, Option | FutureOption):
             base = 5_000
         return max(100, int(base * (0.2 + 1.6 * draw)))
 

@@ -25,7 +25,15 @@ from brokerlink.emulator.pricer import Pricer
 from brokerlink.emulator.universe import Universe
 from brokerlink.enums import AccountType
 from brokerlink.errors import OrderNotFoundError, RejectedError, SymbolNotFoundError
-from brokerlink.instruments import Crypto, Equity, Future, Instrument, InstrumentLike, Option
+from brokerlink.instruments import (
+    Crypto,
+    Equity,
+    Future,
+    FutureOption,
+    Instrument,
+    InstrumentLike,
+    Option,
+)
 from brokerlink.models.account import Position
 from brokerlink.models.events import OrderEvent, PositionEvent
 from brokerlink.models.order import Fill
@@ -189,7 +197,7 @@ class EngineState:
 
     def _commission(self, inst: Instrument, quantity: Decimal, price: Decimal) -> Decimal:
         config = self.config
-        if isinstance(inst, Option):
+        if isinstance(inst, Option | FutureOption):
             fee = config.commission_per_option_contract * quantity
         elif isinstance(inst, Future):
             fee = config.commission_per_future_contract * quantity

@@ -7,7 +7,11 @@ instruments exist without being listed one by one:
   Fridays for 8 weeks plus third-Friday monthlies for 6 months, a holiday Friday moving to the
   Thursday) and strikes on a fixed grid per underlying;
 - **futures** contracts of every root on its month cycle (quarterly ``HMUZ`` by default) for the
-  next few contracts.
+  next few contracts;
+- **futures options** on every listed contract: a quarterly expiring with the future (option root
+  = the futures root, option code = the future's: ``./ESH5 ESH5 250321C6000``), and on the front
+  contract weeklies on the Fridays of the next four weeks (root ``<first letter>W<week of
+  month>``, as CME's ``EW1``-``EW4``), strikes on the root's fixed grid.
 
 Listing depends on "today" (the engine's clock), which only moves forward, so an instrument that
 was tradable when an order was placed stays known until it expires.
@@ -18,13 +22,14 @@ from __future__ import annotations
 import calendar as _cal
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TypeVar, cast
 
 import attrs
 
 from brokerlink.emulator import calendar as mkt
 from brokerlink.emulator.defaults import DEFAULT_SYMBOLS, SymbolSpec, spec_from_text
 from brokerlink.emulator.prices import text_key, unit
-from brokerlink.enums import AssetClass
+from brokerlink.enums import AssetClass, OptionRight
 from brokerlink.errors import InvalidOrderError, SymbolNotFoundError
 from brokerlink.instruments import (
     MONTH_CODES,
@@ -37,13 +42,25 @@ from brokerlink.instruments import (
     instrument,
 )
 
-__all__ = ["OPTION_ROOT_ALIASES", "Universe", "strike_increment", "third_friday"]
+__all__ = [
+    "FUTURE_OPTION_STRIKES_LISTED",
+    "OPTION_ROOT_ALIASES",
+    "Universe",
+    "strike_increment",
+    "third_friday",
+]
+
+InstrumentT = TypeVar("InstrumentT", bound=Instrument)
 
 OPTION_ROOT_ALIASES: dict[str, str] = {"SPXW": "SPX", "NDXP": "NDX", "VIXW": "VIX"}
 """OCC roots that name another underlying's options (PM-settled weeklies)."""
 
 _OPTION_STRIKES_LISTED = 30  # strikes each side of the money in a chain
 _OPTION_STRIKE_BAND = 0.5  # strikes accepted for orders: within +/-50% of the current price
+_FUTURE_OPTION_WEEKS = 4  # weeklies listed on the front futures contract
+
+FUTURE_OPTION_STRIKES_LISTED = 8
+"""Strikes each side of the money in a futures option chain."""
 
 
 def third_friday(year: int, month: int) -> date:
@@ -125,6 +142,8 @@ class Universe:
             key = self.option_underlying_key(inst.underlying) or ""
         elif isinstance(inst, Future):
             key = f"/{inst.root}"
+        elif isinstance(inst, FutureOption):
+            key = f"/{inst.future.root}"
         else:
             key = str(inst)
         spec = self.specs.get(key)
@@ -188,15 +207,44 @@ class Universe:
         """The last trading date of a futures contract."""
         return _future_last_trade(future.root, future.year, future.month)
 
-    def strikes(self, underlying_key: str, price: float) -> list[Decimal]:
-        """The strikes listed in a chain when the underlying trades at ``price``."""
+    def strikes(
+        self, underlying_key: str, price: float, each_side: int = _OPTION_STRIKES_LISTED
+    ) -> list[Decimal]:
+        """The strikes listed in a chain when the underlying trades at ``price``
+        (``each_side`` strikes on each side of the money)."""
         step = self.strike_step(underlying_key)
         center = int(Decimal(repr(price)) / step)
-        return [
-            step * k
-            for k in range(center - _OPTION_STRIKES_LISTED + 1, center + _OPTION_STRIKES_LISTED + 1)
-            if k > 0
-        ]
+        return [step * k for k in range(center - each_side + 1, center + each_side + 1) if k > 0]
+
+    def future_option_expirations(self, future: Future, today: date) -> list[tuple[date, str]]:
+        """``(expiration, option root)`` of the options on ``future`` listed on ``today``,
+        nearest first (none when the future itself is not listed)."""
+        listed = self.futures(future.root, today)
+        if future not in listed:
+            return []
+        last = self.last_trade_date(future)
+        found = [(last, future.root)]
+        if future == listed[0]:
+            friday = today + timedelta(days=(4 - today.weekday()) % 7)
+            for week in range(_FUTURE_OPTION_WEEKS):
+                day = friday + timedelta(weeks=week)
+                if day < last and day not in mkt.NYSE_HOLIDAYS:
+                    found.append((day, f"{future.root[0]}W{(day.day - 1) // 7 + 1}"))
+        return sorted(found)
+
+    def future_option(
+        self,
+        future: Future,
+        expiration: date,
+        root: str,
+        right: OptionRight | str,
+        strike: Decimal,
+    ) -> FutureOption:
+        """The futures option contract of ``root`` (the quarterly's option code is the
+        future's own; a weekly's, its expiration month's)."""
+        if root == future.root:
+            return FutureOption(future, root, expiration, right, strike, option_code=future.code)
+        return FutureOption(future, root, expiration, right, strike)
 
     def strike_step(self, underlying_key: str) -> Decimal:
         """The fixed strike grid step of an underlying (from its reference price level)."""
@@ -215,24 +263,30 @@ class Universe:
     def resolve(self, value: InstrumentLike, *, now: datetime | None = None) -> Instrument:
         """The instrument for ``value``, with details; unknown symbols raise SymbolNotFoundError.
 
-        With ``now``, options and futures must also be listed on that date: expired contracts,
-        strikes off the grid and expirations that do not exist are unknown. Futures options are
-        not emulated.
+        With ``now``, options, futures and futures options must also be listed on that date:
+        expired contracts, strikes off the grid and expirations that do not exist are unknown.
+        A futures option's ``future`` carries its own details too.
         """
         try:
             inst = instrument(value)
         except InvalidOrderError as exc:
             raise SymbolNotFoundError(f"unknown symbol: {exc.message}") from None
-        if isinstance(inst, FutureOption):
-            raise SymbolNotFoundError(f"{inst}: options on futures are not emulated")
         spec = self.spec_of(inst)
         if now is not None:
             self._check_listed(inst, now)
-        return inst.with_details(self._details(inst, spec))
+        return self._detailed(inst, spec)
 
-    def with_details(self, option: Option) -> Option:
+    def with_details(self, option: InstrumentT) -> InstrumentT:
         """``option`` with its details attached (no listing check: for building chains)."""
-        return option.with_details(self._details(option, self.spec_of(option)))
+        return self._detailed(option, self.spec_of(option))
+
+    def _detailed(self, inst: InstrumentT, spec: SymbolSpec) -> InstrumentT:
+        detailed: Instrument = inst.with_details(self._details(inst, spec))
+        if isinstance(detailed, FutureOption):
+            # The future's details make its multiplier the option's point value for wire fronts.
+            future = detailed.future.with_details(self._details(detailed.future, spec))
+            detailed = attrs.evolve(detailed, future=future)
+        return cast(InstrumentT, detailed)
 
     def _check_listed(self, inst: Instrument, now: datetime) -> None:
         today = mkt.trading_date(mkt.Schedule.EQUITY, now)
@@ -244,6 +298,18 @@ class Universe:
                 raise SymbolNotFoundError(f"option {str(inst)!r}: no such strike")
         elif isinstance(inst, Future) and inst not in self.futures(inst.root, today):
             raise SymbolNotFoundError(f"future {inst} is not listed (expired or too far out)")
+        elif isinstance(inst, FutureOption):
+            future = inst.future
+            roots = dict(self.future_option_expirations(future, today))
+            if roots.get(inst.expiration) != inst.option_root:
+                raise SymbolNotFoundError(f"future option {inst} is not listed")
+            if inst.strike % self.strike_step(f"/{future.root}") != 0:
+                raise SymbolNotFoundError(f"future option {inst}: no such strike")
+            listed = self.future_option(
+                future, inst.expiration, inst.option_root, inst.right.value, inst.strike
+            )
+            if listed.option_code != inst.option_code:
+                raise SymbolNotFoundError(f"future option {inst}: wrong option contract code")
 
     def _details(self, inst: Instrument, spec: SymbolSpec) -> InstrumentDetails:
         if isinstance(inst, Option):
@@ -254,6 +320,17 @@ class Universe:
                 multiplier=Decimal(100),
                 tradable=True,
                 exchange="OPRA",
+            )
+        if isinstance(inst, FutureOption):
+            right = "call" if inst.right.value == "C" else "put"
+            month = _cal.month_abbr[inst.future.month]
+            return InstrumentDetails(
+                description=f"{spec.description} {month} {inst.future.year} "
+                f"{inst.expiration:%Y-%m-%d} {inst.strike} {right}",
+                tick_size=spec.option_tick,
+                multiplier=spec.contract_multiplier,
+                tradable=True,
+                exchange=spec.exchange,
             )
         if isinstance(inst, Future):
             month = _cal.month_abbr[inst.month]

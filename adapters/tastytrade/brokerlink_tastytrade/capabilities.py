@@ -13,8 +13,8 @@
   (stream quotes instead: a delayed DxLink feed); fills follow a simulator whose rules changed
   in 2026, and everything is reset every 24 hours.
 - Futures options exist live and in the sandbox (where their instruments may lack a
-  ``streamer-symbol``, NOTES §10). The emulator lists and quotes them but its engine cannot
-  fill them, so there they are not an order asset class (refused before any request).
+  ``streamer-symbol``, NOTES §10), and in the emulator, whose engine lists, prices and fills
+  them.
 - No quotas are published and no rate-limit headers are sent: the limits below are our own
   pacing, and a 429 is retried with backoff.
 """
@@ -67,7 +67,7 @@ _NOTES = {
     ),
     "emulator": (
         "the in-process tastytrade wire front over the core engine",
-        "futures options: chains, instruments and REST quotes only; no orders",
+        "futures options: chains, instruments, REST quotes and orders from the core engine",
     ),
 }
 
@@ -84,9 +84,7 @@ def tastytrade_capabilities(environment: str) -> Capabilities:
         adapter="tastytrade",
         environment=environment,
         features=frozenset(features),
-        asset_classes=(
-            _ASSETS - {AssetClass.FUTURE_OPTION} if environment == "emulator" else _ASSETS
-        ),
+        asset_classes=_ASSETS,
         order_types=frozenset(
             {OrderType.MARKET, OrderType.LIMIT, OrderType.STOP, OrderType.STOP_LIMIT}
         ),

@@ -1,5 +1,6 @@
 """Options on futures through the facade on ``tastytrade:emulator``: the chain, quotes and
-details a client gets, and orders refused by the emulator's capabilities before any request."""
+details a client gets, and a market order the engine fills (position and cash moved by price x
+multiplier)."""
 
 from __future__ import annotations
 
@@ -43,18 +44,32 @@ def test_chain_quotes_and_details_of_a_future_option(broker: bl.Broker) -> None:
     assert {e.date.isoformat() for e in june.expirations} == {"2025-06-20"}  # quarterly only
 
 
-def test_orders_on_future_options_are_refused_before_any_request(broker: bl.Broker) -> None:
+def test_a_market_buy_of_a_future_option_fills_and_moves_cash_by_price_times_multiplier(
+    broker: bl.Broker,
+) -> None:
+    assert bl.AssetClass.FUTURE_OPTION in broker.capabilities.asset_classes
     chain = broker.option_chain("/ESH25")
-    call = chain.expirations[0].strikes[0].call
+    strikes = chain.expirations[0].strikes
+    call = strikes[len(strikes) // 2].call
     assert call is not None
-    assert bl.AssetClass.FUTURE_OPTION not in broker.capabilities.asset_classes
-    with pytest.raises(bl.NotSupportedError, match="future_option"):
-        broker.place(bl.NewOrder.market(call, bl.BUY, 1, effect="open"))
+    cash_before = broker.balances().cash
+    held_before = {str(p.instrument): p.quantity for p in broker.positions()}
+    order = broker.place(bl.NewOrder.market(call, bl.BUY, 1, effect="open"))
+    assert order.status is bl.OrderStatus.FILLED
+    price = order.average_fill_price
+    assert price is not None
+    assert price > 0
+    assert price % Decimal("0.25") == 0  # on the /ES option tick
+    position = next(p for p in broker.positions() if p.instrument == call)
+    assert position.quantity - held_before.get(str(call), Decimal(0)) == 1
+    assert broker.instrument(position.instrument).multiplier == Decimal(50)
+    fees = Decimal("0.65")  # the engine's default commission per option contract
+    assert broker.balances().cash == cash_before - price * 50 - fees
 
 
-def test_live_and_sandbox_declare_future_options() -> None:
+def test_every_environment_declares_future_options() -> None:
     from brokerlink_tastytrade.capabilities import tastytrade_capabilities
 
-    for environment in ("live", "sandbox"):
+    for environment in ("live", "sandbox", "emulator"):
         assets = tastytrade_capabilities(environment).asset_classes
         assert bl.AssetClass.FUTURE_OPTION in assets

@@ -16,7 +16,7 @@ rest_*         the REST routes: accounts, orders, complex orders, instruments an
 orders_in/out  order requests into engine orders; engine orders as tastytrade order objects
 accounts_out   customers, accounts, balances, positions and transactions
 instruments_out instruments, option chains and REST quotes
-future_options options on the engine's futures: listed, quoted and shaped here (no orders)
+future_options the wire shapes of the engine's futures options (chains, instruments, products)
 previews       buying-power effect and fee calculation of submit and dry-run answers
 envelope       the ``data`` envelope, pagination, decimals, timestamps and the error envelope
 symbols        tastytrade and DxLink symbols <-> canonical instruments

@@ -11,7 +11,7 @@ from typing import Any
 from brokerlink.emulator.calendar import NEW_YORK
 from brokerlink.emulator.pricer import option_expiry_time
 from brokerlink.enums import AccountType, PositionEffect, Side
-from brokerlink.instruments import Crypto, Equity, Future, Index, Instrument, Option
+from brokerlink.instruments import Crypto, Equity, Future, FutureOption, Index, Instrument, Option
 from brokerlink.models import Account, Balance, Fill, Position
 from brokerlink_tastytrade.emulator.envelope import dec, iso, number
 from brokerlink_tastytrade.emulator.orders_out import action_of
@@ -181,7 +181,7 @@ def position_json(
         "created-at": iso(position.opened_at),
         "updated-at": iso(position.opened_at),
     }
-    if isinstance(inst, Option):
+    if isinstance(inst, Option | FutureOption):
         body["expires-at"] = iso(option_expiry_time(inst.expiration))
     return body
 

@@ -34,7 +34,6 @@ from brokerlink.instruments import FutureOption, Instrument, Option
 from brokerlink.models import Fill, Order, Quote
 from brokerlink_tastytrade.emulator.book import OrderBook
 from brokerlink_tastytrade.emulator.envelope import TastyError, error_body
-from brokerlink_tastytrade.emulator.future_options import FutureOptions
 from brokerlink_tastytrade.emulator.orders_in import preflight
 from brokerlink_tastytrade.emulator.orders_out import order_json
 from brokerlink_tastytrade.emulator.symbols import parse_symbol
@@ -85,7 +84,6 @@ class TastyFrontBase(Front):
         super().__init__(engine)
         self.sandbox = sandbox or SandboxOptions()
         self.book = OrderBook(engine)
-        self.future_options = FutureOptions(engine)
         self.index_keys = frozenset(
             key.removeprefix("$")
             for key, spec in engine.universe.specs.items()
@@ -154,27 +152,16 @@ class TastyFrontBase(Front):
         return mkt.trading_date(mkt.Schedule.EQUITY, self.engine.now())
 
     def resolve(self, symbol: str) -> Instrument:
-        """A tastytrade symbol as a known instrument (with details): the engine's, or a future
-        option the front lists itself (:mod:`.future_options`)."""
+        """A tastytrade symbol as an instrument the engine lists (with details)."""
         inst = parse_symbol(symbol, self.today(), index_keys=self.index_keys)
-        if isinstance(inst, FutureOption):
-            return self.future_options.check_listed(inst, self.today())
         return self.engine.details(inst)
 
     def resolve_for_order(self, symbol: str) -> Instrument:
-        """Like :meth:`resolve`, but an unknown symbol is the order's preflight failure, and so
-        is a future option (listed and quoted here, but the engine cannot fill it)."""
+        """Like :meth:`resolve`, but an unknown symbol is the order's preflight failure."""
         try:
-            found = self.resolve(symbol)
+            return self.resolve(symbol)
         except errors.SymbolNotFoundError as exc:
             raise preflight("invalid_symbol", exc.message) from None
-        if isinstance(found, FutureOption):
-            raise preflight(
-                "invalid_symbol",
-                f"{symbol}: the emulator lists and quotes futures options but cannot fill "
-                "orders on them",
-            )
-        return found
 
     def notional_price(self, inst: Instrument, side: Side) -> Decimal:
         """The price a notional order is sized at: the ask for a buy, the bid for a sell."""
@@ -186,8 +173,6 @@ class TastyFrontBase(Front):
 
     def quote_of(self, inst: Instrument) -> Quote:
         """The quote a client sees now: current, or 15 minutes old with delayed quotes."""
-        if isinstance(inst, FutureOption):
-            return self.future_options.quote(inst, self.quote_of(inst.future))
         delay = self.sandbox.quote_delay_minutes
         if not delay:
             return self.engine.quote(inst)
@@ -206,9 +191,12 @@ class TastyFrontBase(Front):
         return summary
 
     def underlying(self, inst: Instrument) -> Instrument | None:
-        """An option's underlying instrument (``None`` for anything else)."""
+        """An option's underlying instrument, a futures option's future (``None`` for anything
+        else)."""
         if isinstance(inst, Option):
             return self.engine.universe.underlying_of(inst)
+        if isinstance(inst, FutureOption):
+            return inst.future
         return None
 
     # -- orders -------------------------------------------------------------------------------

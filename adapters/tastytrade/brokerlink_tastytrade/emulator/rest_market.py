@@ -3,8 +3,8 @@
 
 ``GET /api-quote-tokens`` answers ``{"token", "dxlink-url", "level"}`` with the DxLink URL on
 the host the client asked (``ws://<Host>/dxlink``), so an emulator served on a port hands out
-its own address. Options on futures are listed and quoted by the front itself
-(:mod:`.future_options`): the engine has none.
+its own address. Options on futures come from the engine's chains, shaped by
+:mod:`.future_options`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from brokerlink_tastytrade.emulator.base import TastyFrontBase
 from brokerlink_tastytrade.emulator.envelope import TastyError, collection, iso, page, single
 from brokerlink_tastytrade.emulator.future_options import (
     future_option_json,
+    future_options_of,
     futures_nested_json,
     option_product_json,
 )
@@ -168,7 +169,8 @@ class MarketRoutes(TastyFrontBase):
         items: list[dict[str, Any]] = []
         for key in self._specs(AssetClass.FUTURE):
             front_month = self._root_contract(key[1:])
-            roots = sorted({r for _, r in self.future_options.expirations(front_month, today)})
+            listed = self.engine.universe.future_option_expirations(front_month, today)
+            roots = sorted({r for _, r in listed})
             product = future_product_json(key[1:], front_month)
             items.extend(
                 option_product_json(r, front_month) | {"future-product": product} for r in roots
@@ -238,26 +240,20 @@ class MarketRoutes(TastyFrontBase):
             for item in listed
         ]
         root = symbol.upper().removeprefix("/")
-        body = futures_nested_json(self.future_options, root, futures, self.today())
+        body = futures_nested_json(self.engine, root, futures, self.today())
         return single(body, f"/futures-option-chains/{symbol}/nested")
 
     def _futures_chain(self, request: Request, symbol: str) -> Reply:
         root = symbol.upper().removeprefix("/")
         today = self.today()
-        contracts = self.engine.universe.futures(root, today)
-        if not contracts:
+        if not self.engine.universe.futures(root, today):
             raise TastyError(404, "invalid_symbol", f"no futures product {symbol}")
-        items = []
-        for contract in contracts:
-            future = self.engine.details(contract)
-            assert isinstance(future, Future)
-            for day, option_root in self.future_options.expirations(future, today):
-                for strike in self.future_options.strikes(future):
-                    for right in ("C", "P"):
-                        option = self.future_options.contract(
-                            future, day, option_root, right, strike
-                        )
-                        items.append(future_option_json(option, today))
+        items = [
+            future_option_json(contract, today)
+            for _, expiration in future_options_of(self.engine, root, today)
+            for contract in expiration.contracts()
+            if isinstance(contract, FutureOption)
+        ]
         return collection(items, f"/futures-option-chains/{symbol}")
 
     # -- quotes and the DxLink token ------------------------------------------------------------
@@ -271,9 +267,7 @@ class MarketRoutes(TastyFrontBase):
         items = []
         for symbol in wanted:
             inst = self._known(symbol)
-            # A future option has no engine bars: no day summary.
-            summary = {} if isinstance(inst, FutureOption) else self.day_summary(inst)
-            items.append(quote_json(self.quote_of(inst), summary))
+            items.append(quote_json(self.quote_of(inst), self.day_summary(inst)))
         return Reply.json(200, {"data": {"items": items}, "pagination": None})
 
     def _quote_token(self, request: Request) -> Reply:

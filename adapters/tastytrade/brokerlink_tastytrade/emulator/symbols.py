@@ -14,8 +14,8 @@ crypto               ``BTC/USD``                    ``BTC/USD:CXTALP``
 ==================== ============================== ===================================
 
 The front writes these itself and reads them back here, independently of the client adapter.
-Options on futures are parsed here; the engine does not model them, so the front lists and
-quotes them itself (:mod:`.future_options`).
+Options on futures are parsed here and listed, priced and filled by the engine like any other
+instrument; :mod:`.future_options` shapes their chains.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Options on futures at the emulator: chains, instruments, products and REST quotes in the
 documented shapes (fixtures ``docs_GET_futures-option-chains_ES*``,
-``docs_GET_instruments_future-option*``), and orders on them refused as a preflight failure."""
+``docs_GET_instruments_future-option*``), and orders on them filled by the engine."""
 
 from __future__ import annotations
 
@@ -93,7 +93,10 @@ def test_rest_quotes_price_calls_down_and_puts_up_the_strikes(client: Client) ->
     for item in items:
         assert item["instrument-type"] == "Future Option"
         bid, ask = Decimal(item["bid"]), Decimal(item["ask"])
-        assert ask - bid == (Decimal("0.05") if bid < 5 else Decimal("0.25"))
+        assert bid < ask
+        # ES options trade on the root's 0.25 grid (the engine's option tick for /ES).
+        assert bid % Decimal("0.25") == 0
+        assert ask % Decimal("0.25") == 0
         assert Decimal(item["mid"]) == (bid + ask) / 2
         assert isinstance(item["bid-size"], str)
     calls = [Decimal(i["mid"]) for i in items[: len(strikes)]]
@@ -104,8 +107,10 @@ def test_rest_quotes_price_calls_down_and_puts_up_the_strikes(client: Client) ->
     assert puts[0] < puts[-1]
 
 
-def test_orders_on_future_options_are_a_preflight_failure(client: Client) -> None:
-    symbol = _nested(client)["option-chains"][0]["expirations"][0]["strikes"][0]["call"]
+def test_orders_on_future_options_fill_at_the_engine_price(client: Client) -> None:
+    symbol = _nested(client)["option-chains"][0]["expirations"][0]["strikes"][8]["call"]
+    quote = client.get("/market-data/by-type", params={"future-option": symbol}).json()
+    ask = Decimal(quote["data"]["items"][0]["ask"])
     body = {
         "time-in-force": "Day",
         "order-type": "Market",
@@ -118,7 +123,14 @@ def test_orders_on_future_options_are_a_preflight_failure(client: Client) -> Non
             }
         ],
     }
-    for path in ("/orders", "/orders/dry-run"):
-        found = error(client.post(f"/accounts/{ACCOUNT}{path}", json=body), 422)
-        assert found["code"] == "preflight_check_failure"
-        assert "cannot fill" in found["errors"][0]["message"]
+    placed = data(client.post(f"/accounts/{ACCOUNT}/orders", json=body), 201)["order"]
+    assert placed["status"] == "Filled"
+    assert placed["underlying-symbol"] == "/ESH5"
+    fill = placed["legs"][0]["fills"][0]
+    assert Decimal(fill["fill-price"]) == ask  # a market buy lifts the offer
+    positions = data(client.get(f"/accounts/{ACCOUNT}/positions"))["items"]
+    held = [p for p in positions if p["symbol"] == symbol]
+    assert len(held) == 1
+    assert held[0]["instrument-type"] == "Future Option"
+    assert held[0]["multiplier"] == 50
+    assert held[0]["quantity-direction"] == "Long"
