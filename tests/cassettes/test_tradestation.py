@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from vcr.cassette import Cassette
 
 import brokerlink as bl
 from brokerlink.broker.sync import Broker
@@ -41,3 +44,22 @@ def test_execution_and_market_extras(broker_cassette: Broker) -> None:
     assert preview.estimated_cost > 0
     front = ts.front_contract("ES")
     assert str(front).startswith("/ES")
+
+
+def test_bars_in_chunks(
+    broker_cassette: Broker, vcr: Cassette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A range wider than one request's bar cap is fetched in chunks, merged oldest first with
+    no bar twice. The cap is cut from TradeStation's 57,600 to 100 here, so the cassette shows
+    the chunking in four small requests instead of one of several megabytes."""
+    from brokerlink_tradestation import marketdata
+
+    monkeypatch.setattr(marketdata, "MAX_BARS", 100)
+    start = datetime(2025, 1, 3, 14, 30, tzinfo=UTC)
+    end = start + timedelta(minutes=390)  # one regular session of 1-minute bars
+    bars = broker_cassette.bars("SPY", "1min", start=start, end=end)
+    assert len(bars) == 390
+    assert [b.time for b in bars] == [start + timedelta(minutes=i) for i in range(390)]
+    # Recording: the requests just made; replaying: the recorded ones, every one played.
+    assert [r.path for r in vcr.requests].count("/v3/marketdata/barcharts/SPY") == 4
+    assert vcr.play_count in (0, len(vcr.requests))
