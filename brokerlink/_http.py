@@ -32,11 +32,13 @@ from httpx2.websockets import (
     WebSocketDisconnect,
     WebSocketUpgradeError,
 )
+from wsproto.utilities import LocalProtocolError
 
 from brokerlink import errors
 
 __all__ = [
     "URL",
+    "WEBSOCKET_FAILURES",
     "AsyncBaseTransport",
     "AsyncByteStream",
     "AsyncClient",
@@ -57,6 +59,7 @@ __all__ = [
     "UpgradedStream",
     "WebSocketClosed",
     "WebSocketError",
+    "WebSocketStateError",
     "WebSocketUpgradeError",
     "connect_error",
     "read_error",
@@ -72,6 +75,16 @@ WebSocketError = HTTPXWSException
 """Base of every websocket failure (upgrade refused, network error, server closed)."""
 WebSocketClosed = WebSocketDisconnect
 """The server closed the websocket (``.code``, ``.reason``)."""
+WebSocketStateError = LocalProtocolError
+"""The websocket state machine (wsproto) refused a send on a socket the server is closing;
+httpx2 lets it through unwrapped. It is a dropped connection."""
+WEBSOCKET_FAILURES: tuple[type[Exception], ...] = (
+    HTTPXWSException,
+    httpx2.TransportError,
+    LocalProtocolError,
+)
+"""Everything a websocket can raise for a broken connection: catch these around socket I/O and
+pass them to :func:`translate_transport_error`."""
 
 # Failures that happen before the request left this machine: the broker cannot have acted on it.
 _NOT_DELIVERED: tuple[type[BaseException], ...] = (
@@ -112,6 +125,8 @@ def translate_transport_error(exc: BaseException, *, broker: str | None) -> erro
         )
     if isinstance(exc, HTTPXWSException):
         return errors.NetworkError(f"websocket failure ({detail}): {message}", broker=broker)
+    if isinstance(exc, LocalProtocolError):
+        return errors.NetworkError(f"the websocket is closing: {message}", broker=broker)
     return errors.NetworkError(f"unexpected transport failure ({detail}): {message}", broker=broker)
 
 

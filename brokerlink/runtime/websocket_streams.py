@@ -29,12 +29,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from brokerlink import errors
-from brokerlink._http import (
-    AsyncWebSocketSession,
-    TransportFailure,
-    WebSocketError,
-    translate_transport_error,
-)
+from brokerlink._http import WEBSOCKET_FAILURES, AsyncWebSocketSession, translate_transport_error
 from brokerlink.adapter import StreamSession
 from brokerlink.runtime.retry import RetryPolicy
 
@@ -49,17 +44,11 @@ async def socket_step(awaitable: Awaitable[A], *, broker: str) -> A:
     """``await awaitable``; websocket and transport failures become ``OperationFailedError``."""
     try:
         return await awaitable
-    except (WebSocketError, TransportFailure) as exc:
+    except WEBSOCKET_FAILURES as exc:
         found = translate_transport_error(exc, broker=broker)
         if isinstance(found, errors.OperationFailedError):
             raise found from exc
         raise errors.NetworkError(found.message, broker=broker) from exc
-    except Exception as exc:
-        # The websocket state machine (wsproto) refuses to send on a socket the server is
-        # closing; httpx2 lets that through unwrapped. It is a dropped connection.
-        if type(exc).__module__.split(".")[0] != "wsproto":
-            raise
-        raise errors.NetworkError(f"the websocket is closing: {exc}", broker=broker) from exc
 
 
 class Link:
