@@ -174,7 +174,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames", type=int, default=30_000, help="timed frames per run")
     parser.add_argument("--warmup", type=int, default=2_000, help="untimed frames first")
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each path")
+    parser.add_argument("--repeat", type=int, default=9, help="runs of each path")
     parser.add_argument("--record", type=int, default=4_200, help="frames recorded to replay")
     parser.add_argument("--chunk", type=int, default=16_384, help="bytes per HTTP chunk")
     parser.add_argument("--live", action="store_true", help="stream the live emulator instead")
