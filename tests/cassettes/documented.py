@@ -381,3 +381,10 @@ def spec(adapter: str, name: str) -> Documented:
     """The documented scenario ``name`` of ``adapter``."""
     [found] = [s for s in ALL if s.adapter == adapter and s.name == name]
     return found
+
+
+def run(adapter: str, name: str, config: dict[str, Any]) -> Any:
+    """The documented scenario ``name`` of ``adapter``, replayed: what its call returned."""
+    documented = spec(adapter, name)
+    with replaying(documented, config) as broker:
+        return documented.call(broker)

@@ -18,15 +18,14 @@ import pytest
 
 import brokerlink as bl
 from brokerlink.testing.scrub import Scrubber
-from tests.cassettes.documented import TASTYTRADE_ACCOUNT, replaying, spec
+from tests.cassettes import documented
+from tests.cassettes.documented import TASTYTRADE_ACCOUNT
 
 FAKE = Scrubber().fake_account
 
 
 def _run(name: str, vcr_config: dict[str, Any]) -> Any:
-    documented = spec("tastytrade", name)
-    with replaying(documented, vcr_config) as broker:
-        return documented.call(broker)
+    return documented.run("tastytrade", name, vcr_config)
 
 
 def test_accounts(vcr_config: dict[str, Any]) -> None:

@@ -15,13 +15,12 @@ from typing import Any
 import pytest
 
 import brokerlink as bl
-from tests.cassettes.documented import TRADESTATION_ACCOUNT, replaying, spec
+from tests.cassettes import documented
+from tests.cassettes.documented import TRADESTATION_ACCOUNT
 
 
 def _run(name: str, vcr_config: dict[str, Any]) -> Any:
-    documented = spec("tradestation", name)
-    with replaying(documented, vcr_config) as broker:
-        return documented.call(broker)
+    return documented.run("tradestation", name, vcr_config)
 
 
 def test_accounts(vcr_config: dict[str, Any]) -> None:

@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 
 import brokerlink as bl
-from tests.cassettes.documented import TRADIER_ACCOUNT, replaying, spec
+from tests.cassettes import documented
+from tests.cassettes.documented import TRADIER_ACCOUNT
 
 
 def _run(name: str, vcr_config: dict[str, Any]) -> Any:
-    documented = spec("tradier", name)
-    with replaying(documented, vcr_config) as broker:
-        return documented.call(broker)
+    return documented.run("tradier", name, vcr_config)
 
 
 def test_accounts(vcr_config: dict[str, Any]) -> None:
