@@ -146,12 +146,7 @@ class TapTransport(Transport):
         await request.aread()
         request.headers["accept-encoding"] = "identity"
         started = self.log.now()
-        transport = self._async()
-        try:
-            response = await transport.handle_async_request(request)
-        except BaseException:
-            await transport.aclose()
-            raise
+        transport, response = await self._send(request)
         if "content-length" not in response.headers and response.status_code not in (204, 304):
             entry = self._entry("http-stream", request, response)
             entry.update(t=started, frames=[], ended=False)
@@ -165,14 +160,18 @@ class TapTransport(Transport):
             await transport.aclose()
         return self._whole(request, response, started, content)
 
-    async def _websocket(self, request: Request) -> Response:
-        started = self.log.now()
+    async def _send(self, request: Request) -> tuple[AsyncBaseTransport, Response]:
+        """``request`` through a transport of its own (closed here if the send fails)."""
         transport = self._async()
         try:
-            response = await transport.handle_async_request(request)
+            return transport, await transport.handle_async_request(request)
         except BaseException:
             await transport.aclose()
             raise
+
+    async def _websocket(self, request: Request) -> Response:
+        started = self.log.now()
+        transport, response = await self._send(request)
         network = response.extensions.get("network_stream")
         if response.status_code == 101 and network is not None:
             scrub = self.log.scrubber
