@@ -10,11 +10,7 @@ emulator consents and redirects to the command's one-shot callback server.
 from __future__ import annotations
 
 import logging
-import re
 import stat
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +24,7 @@ from brokerlink_tastytrade.emulator import (
     emulator_front,
     signin_server,
 )
+from clikit import login_by_url, run_cli
 from typer.testing import CliRunner
 
 import brokerlink as bl
@@ -62,24 +59,6 @@ def served(
         yield front, handle, clock
 
 
-def _run(args: list[str], failures: list[BaseException]) -> None:
-    try:
-        app(args, prog_name="brokerlink", standalone_mode=False, obj=Settings())
-    except BaseException as exc:
-        failures.append(exc)
-
-
-def _printed_url(capsys: pytest.CaptureFixture[str], seen: list[str]) -> str:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        seen.append(capsys.readouterr().out)
-        found = re.search(r"^(http://\S+/oauth/authorize\?\S+)$", "".join(seen), re.MULTILINE)
-        if found:
-            return found.group(1)
-        time.sleep(0.02)
-    raise AssertionError(f"no login URL was printed: {''.join(seen)!r}")
-
-
 def test_login_no_browser_then_use_then_logout(
     served: tuple[TastytradeFront, ServerHandle, Clock],
     capsys: pytest.CaptureFixture[str],
@@ -88,22 +67,10 @@ def test_login_no_browser_then_use_then_logout(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     front, handle, clock = served
-    failures: list[BaseException] = []
-    command = threading.Thread(
-        target=_run, args=(["login", PROFILE, "--no-browser", "--timeout", "20"], failures)
-    )
-    command.start()
-    seen: list[str] = []
-    url = _printed_url(capsys, seen)
+    url, output = login_by_url(capsys, PROFILE, "/oauth/authorize")
     assert url.startswith(handle.url + "/oauth/authorize?")
     assert "scope=read+trade+openid" in url
     assert "code_challenge" not in url  # tastytrade documents no PKCE
-    with urllib.request.urlopen(url, timeout=10) as page:  # the "browser"
-        assert b"close this tab" in page.read()
-    command.join(20)
-    assert not command.is_alive()
-    assert failures == []
-    output = "".join(seen) + capsys.readouterr().out
     assert "Logged in to tastytrade emulator as Emma Ulator (emma@emulator.invalid)" in output
     assert "granted scopes: openid read trade" in output
     assert "tokens (with a refresh token) stored for profile 'tastytrade:emulator'" in output
@@ -125,7 +92,8 @@ def test_login_no_browser_then_use_then_logout(
     assert stored["refresh_token"] == refresh
     secrets.add(stored["access_token"])
 
-    _run(["logout", PROFILE], failures)
+    failures: list[BaseException] = []
+    run_cli(["logout", PROFILE], failures)
     assert failures == []
     output += capsys.readouterr().out
     assert "revoked" not in output  # nothing to revoke at tastytrade

@@ -9,11 +9,7 @@ emulator consents and redirects to the command's one-shot callback server.
 
 from __future__ import annotations
 
-import re
 import stat
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +17,7 @@ import orjson
 import pytest
 from authkit import Clock, free_port
 from brokerlink_tradestation.emulator import TradeStationFront
+from clikit import login_by_url, run_cli
 from ts_oauthkit import APP_ID, APP_SECRET, ts_front
 from typer.testing import CliRunner
 
@@ -47,45 +44,15 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TradeStationFront,
         yield front, handle
 
 
-def _run(args: list[str], failures: list[BaseException]) -> None:
-    try:
-        app(args, prog_name="brokerlink", standalone_mode=False, obj=Settings())
-    except BaseException as exc:
-        failures.append(exc)
-
-
-def _printed_url(capsys: pytest.CaptureFixture[str], seen: list[str]) -> str:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        seen.append(capsys.readouterr().out)
-        found = re.search(r"^(http://\S+/authorize\?\S+)$", "".join(seen), re.MULTILINE)
-        if found:
-            return found.group(1)
-        time.sleep(0.02)
-    raise AssertionError(f"no login URL was printed: {''.join(seen)!r}")
-
-
 def test_login_no_browser_then_use_then_logout(
     served: tuple[TradeStationFront, ServerHandle],
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
     front, handle = served
-    failures: list[BaseException] = []
-    command = threading.Thread(
-        target=_run, args=(["login", PROFILE, "--no-browser", "--timeout", "20"], failures)
-    )
-    command.start()
-    seen: list[str] = []
-    url = _printed_url(capsys, seen)
+    url, output = login_by_url(capsys, PROFILE, "/authorize")
     assert url.startswith(handle.url + "/authorize?")
     assert "audience=https%3A%2F%2Fapi.tradestation.com" in url
-    with urllib.request.urlopen(url, timeout=10) as page:  # the "browser"
-        assert b"close this tab" in page.read()
-    command.join(20)
-    assert not command.is_alive()
-    assert failures == []
-    output = "".join(seen) + capsys.readouterr().out
     assert "Logged in to TradeStation emulator as Emma Ulator (emma@emulator.invalid)" in output
     assert "granted scopes: MarketData ReadAccount Trade offline_access openid profile" in output
     token_file = tmp_path / "config" / "tokens.json"
@@ -100,7 +67,8 @@ def test_login_no_browser_then_use_then_logout(
         assert len(broker.accounts()) == 2
     assert front.oauth.token_requests == 1
 
-    _run(["logout", PROFILE], failures)
+    failures: list[BaseException] = []
+    run_cli(["logout", PROFILE], failures)
     assert failures == []
     output = capsys.readouterr().out
     assert "revoked the refresh token at TradeStation" in output

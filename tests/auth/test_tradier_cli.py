@@ -10,11 +10,7 @@ callback server (Tradier's authorize request names no redirect URI).
 
 from __future__ import annotations
 
-import re
 import stat
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +18,7 @@ import orjson
 import pytest
 from authkit import Clock, free_port
 from brokerlink_tradier.emulator import EMULATOR_APP, TradierFront, emulator_front, signin_server
+from clikit import login_by_url, run_cli
 from typer.testing import CliRunner
 
 import brokerlink as bl
@@ -54,46 +51,16 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TradierFront, Serv
         yield front, handle
 
 
-def _run(args: list[str], failures: list[BaseException]) -> None:
-    try:
-        app(args, prog_name="brokerlink", standalone_mode=False, obj=Settings())
-    except BaseException as exc:
-        failures.append(exc)
-
-
-def _printed_url(capsys: pytest.CaptureFixture[str], seen: list[str]) -> str:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        seen.append(capsys.readouterr().out)
-        found = re.search(r"^(http://\S+/oauth/authorize\?\S+)$", "".join(seen), re.MULTILINE)
-        if found:
-            return found.group(1)
-        time.sleep(0.02)
-    raise AssertionError(f"no login URL was printed: {''.join(seen)!r}")
-
-
 def test_login_no_browser_then_use_then_logout(
     served: tuple[TradierFront, ServerHandle],
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
     front, handle = served
-    failures: list[BaseException] = []
-    command = threading.Thread(
-        target=_run, args=(["login", PROFILE, "--no-browser", "--timeout", "20"], failures)
-    )
-    command.start()
-    seen: list[str] = []
-    url = _printed_url(capsys, seen)
+    url, output = login_by_url(capsys, PROFILE, "/oauth/authorize")
     assert url.startswith(handle.url + "/v1/oauth/authorize?")
     assert "scope=read%2Cwrite%2Cmarket%2Ctrade%2Cstream" in url
     assert "redirect_uri" not in url
-    with urllib.request.urlopen(url, timeout=10) as page:  # the "browser"
-        assert b"close this tab" in page.read()
-    command.join(20)
-    assert not command.is_alive()
-    assert failures == []
-    output = "".join(seen) + capsys.readouterr().out
     assert "Logged in to Tradier emulator as (the broker did not say who)" in output
     assert "granted scopes: market read stream trade write" in output
     assert "tokens (with a refresh token) stored" in output
@@ -109,7 +76,8 @@ def test_login_no_browser_then_use_then_logout(
         assert len(broker.accounts()) == 2
     assert front.oauth.token_requests == 1
 
-    _run(["logout", PROFILE], failures)
+    failures: list[BaseException] = []
+    run_cli(["logout", PROFILE], failures)
     assert failures == []
     output = capsys.readouterr().out
     assert "revoked" not in output  # Tradier has no revoke endpoint
