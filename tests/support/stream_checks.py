@@ -1,5 +1,5 @@
-"""Checks shared by the stream tests: which reader generators are still open, and what a served
-emulator logged at ERROR.
+"""Checks shared by the stream tests: events taken until a condition holds, which reader
+generators are still open, and what a served emulator logged at ERROR.
 
 The reader check walks the garbage collector's objects for async generators started and not
 finished in the modules named, so a test can tell that closing a stream closed the whole chain
@@ -8,15 +8,37 @@ under it (and not merely the outermost generator).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import types
-from collections.abc import Collection, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import pytest
 
-__all__ = ["error_messages", "open_readers", "server_logs"]
+from brokerlink.models import QuoteEvent
+
+__all__ = ["error_messages", "open_readers", "quote_symbols", "server_logs", "take_until"]
+
+T = TypeVar("T")
+
+
+async def take_until(
+    stream: AsyncIterator[T], done: Callable[[list[T]], bool], timeout: float = 5.0
+) -> list[T]:
+    """Events of ``stream`` until ``done(events so far)``, within ``timeout`` seconds."""
+    taken: list[T] = []
+    async with asyncio.timeout(timeout):
+        while not done(taken):
+            taken.append(await anext(stream))
+    return taken
+
+
+def quote_symbols(events: list[QuoteEvent]) -> set[str]:
+    """The canonical symbols the quote events are about."""
+    return {str(e.quote.instrument) for e in events}
 
 
 def open_readers(files: Collection[str]) -> list[str]:

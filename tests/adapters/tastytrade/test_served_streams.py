@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +27,7 @@ from brokerlink_tastytrade import TastytradeAdapter
 from brokerlink_tastytrade.dxlink import EVENT_FIELDS
 from brokerlink_tastytrade.emulator import SandboxOptions
 from served_tastytrade import ServedTastytrade, Socket, until
+from support.stream_checks import quote_symbols, take_until
 
 import brokerlink as bl
 from brokerlink.emulator.faults import DropConnection, Latency, StreamGap
@@ -65,23 +66,8 @@ def served() -> Iterator[ServedTastytrade]:
         server.stop()
 
 
-async def _take(
-    stream: AsyncIterator[T], done: Callable[[list[T]], bool], timeout: float = 5.0
-) -> list[T]:
-    """Events of ``stream`` until ``done(events so far)``."""
-    taken: list[T] = []
-    async with asyncio.timeout(timeout):
-        while not done(taken):
-            taken.append(await anext(stream))
-    return taken
-
-
-def _symbols(events: list[QuoteEvent]) -> set[str]:
-    return {str(e.quote.instrument) for e in events}
-
-
 def _both(events: list[QuoteEvent]) -> bool:
-    return len(events) >= 6 and _symbols(events) == SYMBOLS
+    return len(events) >= 6 and quote_symbols(events) == SYMBOLS
 
 
 def _exchange(socket: Socket) -> list[tuple[str, str]]:
@@ -157,7 +143,7 @@ def _assert_nothing_doubled(events: list[QuoteEvent]) -> None:
 async def test_dxlink_handshake_follows_the_documented_sequence(served: ServedTastytrade) -> None:
     async with served.connect() as broker:
         stream = broker.stream_quotes(["SPY", "AAPL"])
-        events = await _take(stream, _both)
+        events = await take_until(stream, _both)
         await stream.aclose()  # type: ignore[attr-defined]
     (socket,) = served.front.connections(DXLINK)
     await until(lambda: socket.closed_at is not None, what="the client to close DxLink")
@@ -183,7 +169,7 @@ async def test_dxlink_handshake_follows_the_documented_sequence(served: ServedTa
     sent = _sent_events(socket, {k: EVENT_FIELDS[k] for k in ("Quote", "Trade")})
     yielded = [e.quote.raw for e in events]
     assert _is_subsequence(yielded, sent)
-    assert _symbols(events) == SYMBOLS
+    assert quote_symbols(events) == SYMBOLS
     for event in events:
         bid, ask = event.quote.bid, event.quote.ask
         assert bid is not None
@@ -203,14 +189,14 @@ async def test_a_silent_dxlink_is_noticed_and_the_quotes_resubscribed(
 
     async with served.connect(QuickTastytrade) as broker:
         stream = broker.stream_quotes(["SPY", "AAPL"])
-        events = await _take(stream, _both)
+        events = await take_until(stream, _both)
         # The server goes quiet (keepalives too) for far longer than the client trusts it.
         served.engine.faults.add(Latency(seconds=4.0), match=DXLINK)
-        events += await _take(
+        events += await take_until(
             stream,
             lambda _: len(sockets()) == 2 and bool(sockets()[1].inbound("FEED_SUBSCRIPTION")),
         )
-        fresh = await _take(stream, _both)  # all from the new connection
+        fresh = await take_until(stream, _both)  # all from the new connection
         await stream.aclose()  # type: ignore[attr-defined]
 
     assert served.engine.faults.taken() == [(DXLINK, Latency(seconds=4.0))]
@@ -246,7 +232,7 @@ async def test_a_silent_dxlink_is_noticed_and_the_quotes_resubscribed(
     # The same subscription again, on the new connection.
     assert _handshake(first)[2:] == _handshake(second)[2:]
 
-    assert _symbols(fresh) == SYMBOLS
+    assert quote_symbols(fresh) == SYMBOLS
     assert second.outbound("FEED_DATA")  # the data flows on the new connection ...
     sent = _sent_events(second, {k: EVENT_FIELDS[k] for k in ("Quote", "Trade")})
     assert _is_subsequence([e.quote.raw for e in fresh], sent)
@@ -256,12 +242,12 @@ async def test_a_silent_dxlink_is_noticed_and_the_quotes_resubscribed(
 async def test_a_quiet_feed_that_keeps_alive_is_not_reconnected(served: ServedTastytrade) -> None:
     async with served.connect(QuickTastytrade) as broker:
         stream = broker.stream_quotes(["SPY", "AAPL"])
-        events = await _take(stream, _both)
+        events = await take_until(stream, _both)
         # No data for a while (the next 60 FEED_DATA messages are skipped, about 1.5 s: twice the
         # client's silence), but the server's keepalives go on: the connection is alive.
         served.engine.faults.add(StreamGap(events=60), match=DXLINK)
         await until(lambda: bool(served.engine.faults.taken()), what="the gap to start")
-        events += await _take(stream, lambda seen: len(seen) >= 1)
+        events += await take_until(stream, lambda seen: len(seen) >= 1)
         await stream.aclose()  # type: ignore[attr-defined]
 
     (socket,) = served.front.connections(DXLINK)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -22,6 +22,7 @@ from brokerlink_tradier.capabilities import ACCOUNT, poll_interval, streams_mode
 from brokerlink_tradier.emulator import TradierOptions
 from brokerlink_tradier.environments import ENVIRONMENTS
 from served_tradier import Seen, ServedTradier, until
+from support.stream_checks import quote_symbols, take_until
 
 import brokerlink as bl
 from brokerlink._http import AsyncClient
@@ -59,21 +60,6 @@ def sandbox() -> Iterator[ServedTradier]:
         server.stop()
 
 
-async def _take(
-    stream: AsyncIterator[T], done: Callable[[list[T]], bool], timeout: float = 5.0
-) -> list[T]:
-    """Events of ``stream`` until ``done(events so far)``."""
-    taken: list[T] = []
-    async with asyncio.timeout(timeout):
-        while not done(taken):
-            taken.append(await anext(stream))
-    return taken
-
-
-def _symbols(events: list[QuoteEvent]) -> set[str]:
-    return {str(e.quote.instrument) for e in events}
-
-
 def _frame(event: QuoteEvent) -> dict[str, Any]:
     raw = event.quote.raw
     assert isinstance(raw, dict), "a streamed quote keeps the frame it came from"
@@ -106,14 +92,16 @@ async def test_quotes_arrive_over_the_served_http_stream(served: ServedTradier) 
     async with served.connect() as broker:
         assert broker.emulator is None  # no in-process engine: every byte crosses the socket
         stream = broker.stream_quotes(["SPY", "AAPL"])
-        events = await _take(stream, lambda seen: len(seen) >= 6 and _symbols(seen) == SYMBOLS)
+        events = await take_until(
+            stream, lambda seen: len(seen) >= 6 and quote_symbols(seen) == SYMBOLS
+        )
         (get,) = _stream_gets(served)
         assert served.front.sessions.streaming("markets") == [get.params["sessionid"]]
         await stream.aclose()  # type: ignore[attr-defined]
         # Closing the client's stream closes the connection: the server lets the session go.
         await until(lambda: not served.front.sessions.streaming("markets"), what="release")
 
-    assert _symbols(events) == SYMBOLS
+    assert quote_symbols(events) == SYMBOLS
     assert [s.status for s in served.requests("POST", MARKET_SESSION)] == [200]
     assert get.status == 200
     assert (get.params["symbols"], get.params["linebreak"]) == ("SPY,AAPL", "true")
@@ -135,7 +123,7 @@ async def test_intraday_bars_are_built_from_the_served_time_and_sales(
 ) -> None:
     async with served.connect() as broker:
         stream = broker.stream_bars("SPY", "1min")
-        events = await _take(stream, lambda seen: sum(e.complete for e in seen) >= 2)
+        events = await take_until(stream, lambda seen: sum(e.complete for e in seen) >= 2)
         await stream.aclose()  # type: ignore[attr-defined]
     (get,) = _stream_gets(served)
     assert (get.params["symbols"], get.params["filter"]) == ("SPY", "timesale")
@@ -153,13 +141,17 @@ async def test_a_cut_market_stream_reconnects_with_a_new_session_and_resubscribe
 ) -> None:
     async with served.connect() as broker:
         stream = broker.stream_quotes(["SPY", "AAPL"])
-        events = await _take(stream, lambda seen: len(seen) >= 10 and _symbols(seen) == SYMBOLS)
+        events = await take_until(
+            stream, lambda seen: len(seen) >= 10 and quote_symbols(seen) == SYMBOLS
+        )
         (first,) = served.front.sessions.streaming("markets")
         served.engine.faults.add(DropConnection(), match=MARKET_STREAM)
         # Read through the cut until the second connection is open ...
-        events += await _take(stream, lambda _: len(_stream_gets(served)) == 2)
+        events += await take_until(stream, lambda _: len(_stream_gets(served)) == 2)
         # ... then everything read is the new connection's.
-        fresh = await _take(stream, lambda seen: len(seen) >= 10 and _symbols(seen) == SYMBOLS)
+        fresh = await take_until(
+            stream, lambda seen: len(seen) >= 10 and quote_symbols(seen) == SYMBOLS
+        )
         (second,) = served.front.sessions.streaming("markets")
         await stream.aclose()  # type: ignore[attr-defined]
 
@@ -190,11 +182,11 @@ async def test_an_expired_session_is_replaced_and_a_used_one_never_expires(
     served.front.hooks.append(age_the_first_session)
     async with served.connect() as broker:
         stream = broker.stream_quotes(["SPY", "AAPL"])
-        events = await _take(stream, lambda seen: _symbols(seen) == SYMBOLS)
+        events = await take_until(stream, lambda seen: quote_symbols(seen) == SYMBOLS)
         (session,) = served.front.sessions.streaming("markets")
         # A session a stream is using stays valid however long the stream runs.
         served.clock.skip(600)
-        events += await _take(stream, lambda seen: len(seen) >= 6)
+        events += await take_until(stream, lambda seen: len(seen) >= 6)
         assert served.front.sessions.streaming("markets") == [session]
         await stream.aclose()  # type: ignore[attr-defined]
 
@@ -210,7 +202,7 @@ async def test_a_refused_symbol_ends_the_stream_with_its_error(served: ServedTra
     async with served.connect() as broker:
         stream = broker.stream_quotes(["SPY", "NOSUCH"])
         with pytest.raises(bl.errors.SymbolNotFoundError, match="NOSUCH is not a valid symbol"):
-            await _take(stream, lambda seen: len(seen) >= 1)
+            await take_until(stream, lambda seen: len(seen) >= 1)
     # Not a session problem, so no new session is tried.
     assert [g.status for g in _stream_gets(served)] == [400]
     assert len(served.requests("POST", MARKET_SESSION)) == 1
@@ -298,7 +290,7 @@ async def test_the_sandbox_polls_quotes_at_the_capability_rate(sandbox: ServedTr
         every = poll_interval("sandbox")
         assert f"polled every {every:g}s" in (caps.streams[StreamKind.QUOTES].note or "")
         stream = broker.stream_quotes(["SPY"])
-        events = await _take(stream, lambda seen: len(seen) >= 3, timeout=3 * every + 2)
+        events = await take_until(stream, lambda seen: len(seen) >= 3, timeout=3 * every + 2)
         await stream.aclose()  # type: ignore[attr-defined]
         # What the stream would have met: the sandbox-like emulator has no market sessions.
         async with AsyncClient(timeout=5) as raw:
