@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from importlib.metadata import EntryPoint, entry_points
 
-from brokerlink.adapter import Adapter
+from brokerlink.adapter import Adapter, Environment
 from brokerlink.errors import ConfigError
 
 __all__ = ["ENTRY_POINT_GROUP", "KNOWN_DISTRIBUTIONS", "AdapterRegistry"]
@@ -67,6 +67,21 @@ class AdapterRegistry:
             )
         self._loaded[name] = loaded
         return loaded
+
+    def environment(self, name: str, environment: str) -> tuple[type[Adapter], Environment]:
+        """Adapter ``name`` and its environment ``environment``, or ``ConfigError`` naming the
+        environments it has."""
+        adapter = self.get(name)
+        found = adapter.environments.get(environment)
+        if found is None:
+            names = ", ".join(adapter.environments) or "none"
+            example = next(iter(adapter.environments), "sandbox")
+            raise ConfigError(
+                f"{adapter.display_name} has no environment {environment!r}",
+                key="environment",
+                fix=f"use one of: {names} (for example {name}:{example})",
+            )
+        return adapter, found
 
 
 def _install_hint(name: str) -> str:

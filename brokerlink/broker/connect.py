@@ -14,7 +14,6 @@ from brokerlink.broker.async_ import AsyncBroker
 from brokerlink.broker.session import Connection
 from brokerlink.broker.sync import Broker
 from brokerlink.config import check_live_allowed, resolve_profile
-from brokerlink.errors import ConfigError
 from brokerlink.registry import AdapterRegistry
 
 if TYPE_CHECKING:
@@ -86,15 +85,9 @@ def open_connection(
 ) -> Connection:
     """Resolve the profile, load the adapter, check the live opt-in and build the connection."""
     profile = resolve_profile(selector, overrides=dict(overrides or {}))
-    adapter_type = (registry or AdapterRegistry()).get(profile.broker)
-    environment = adapter_type.environments.get(profile.environment)
-    if environment is None:
-        names = ", ".join(adapter_type.environments) or "none"
-        raise ConfigError(
-            f"{adapter_type.display_name} has no environment {profile.environment!r}",
-            key="environment",
-            fix=f"use one of: {names} (for example {profile.broker}:{next(iter(adapter_type.environments), 'sandbox')})",
-        )
+    adapter_type, environment = (registry or AdapterRegistry()).environment(
+        profile.broker, profile.environment
+    )
     if environment.is_live:
         check_live_allowed(profile)
     if profile.base_url is not None:

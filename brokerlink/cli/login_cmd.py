@@ -33,14 +33,7 @@ __all__ = ["login_command", "logout_command", "register"]
 
 
 def _adapter(profile: Profile) -> Adapter:
-    adapter_type = AdapterRegistry().get(profile.broker)
-    environment = adapter_type.environments.get(profile.environment)
-    if environment is None:
-        raise ConfigError(
-            f"{adapter_type.display_name} has no environment {profile.environment!r}",
-            key="environment",
-            fix=f"use one of: {', '.join(adapter_type.environments)}",
-        )
+    adapter_type, environment = AdapterRegistry().environment(profile.broker, profile.environment)
     if profile.base_url is not None:
         environment = relocated(environment, profile.base_url)
     elif environment.is_emulator:

@@ -76,8 +76,7 @@ def _has_credentials(profile: Profile) -> bool:
 def _is_emulator(profile: Profile) -> bool:
     from brokerlink.registry import AdapterRegistry
 
-    environment = AdapterRegistry().get(profile.broker).environments.get(profile.environment)
-    return environment is not None and environment.is_emulator
+    return AdapterRegistry().environment(profile.broker, profile.environment)[1].is_emulator
 
 
 @attrs.frozen(kw_only=True)
