@@ -79,11 +79,13 @@ class Scrubber:
     patterns: tuple[str, ...] = ACCOUNT_PATTERNS
     secret_keys: frozenset[str] = SECRET_KEYS
     _regex: re.Pattern[bytes] = attrs.field(init=False)
+    _json_keys: frozenset[str] = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         alternatives = [re.escape(a) for a in self.accounts if a] + list(self.patterns)
         joined = "|".join(f"(?:{p})" for p in alternatives) or r"(?!x)x"
         object.__setattr__(self, "_regex", re.compile(joined.encode()))
+        object.__setattr__(self, "_json_keys", self.secret_keys - FORM_ONLY_KEYS)
 
     @classmethod
     def with_accounts(cls, accounts: Iterable[str]) -> Scrubber:
@@ -120,14 +122,12 @@ class Scrubber:
         return self.text(data)
 
     def _mentions_secret(self, data: bytes) -> bool:
-        return any(f'"{key}"'.encode() in data for key in self.secret_keys - FORM_ONLY_KEYS)
+        return any(f'"{key}"'.encode() in data for key in self._json_keys)
 
     def _json(self, value: Any) -> Any:
         if isinstance(value, dict):
             return {
-                k: _REDACTED
-                if k in self.secret_keys and k not in FORM_ONLY_KEYS and isinstance(v, str)
-                else self._json(v)
+                k: _REDACTED if k in self._json_keys and isinstance(v, str) else self._json(v)
                 for k, v in value.items()
             }
         if isinstance(value, list):
