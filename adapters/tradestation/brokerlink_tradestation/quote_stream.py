@@ -160,7 +160,7 @@ class _QuoteReader:
                 bid_size, ask_size = numbers[frame.BidSize], numbers[frame.AskSize]
                 volume = numbers[frame.Volume]
             except ValueError:  # not a finite number: the strict reader says what is wrong
-                return strict(raw, target, symbol, previous)
+                return strict(json_object(raw, broker=BROKER), target, symbol)
             text = frame.TradeTime
             moment: datetime | None
             if text is UNSET:
@@ -173,9 +173,9 @@ class _QuoteReader:
                 try:
                     moment = datetime.fromisoformat(text)
                 except ValueError:
-                    return strict(raw, target, symbol, previous)
+                    return strict(json_object(raw, broker=BROKER), target, symbol)
                 if moment.tzinfo is not UTC:  # an offset, or naive: converted or refused there
-                    return strict(raw, target, symbol, previous)
+                    return strict(json_object(raw, broker=BROKER), target, symbol)
                 time_text, time = text, moment
             if previous is None:
                 bid = None if bid is UNSET else bid
@@ -199,10 +199,10 @@ class _QuoteReader:
 
         return line
 
-    def _strict(
-        self, line: bytes, target: Instrument, symbol: str, previous: Quote | None
-    ) -> QuoteEvent:
-        found = _strict_quote(self.conv, json_object(line, broker=BROKER), target, previous)
+    def _strict(self, frame: dict[str, Any], target: Instrument, symbol: str) -> QuoteEvent:
+        """The strict reader on ``frame`` merged over the symbol's last quote, kept as its new
+        last quote."""
+        found = _strict_quote(self.conv, frame, target, self.latest.get(symbol))
         self.latest[symbol] = found
         return _trusted_event(found, self.received_at)
 
@@ -220,9 +220,7 @@ class _QuoteReader:
         target = self.wanted.get(symbol)
         if target is None:
             return None
-        found = _strict_quote(self.conv, frame, target, self.latest.get(symbol))
-        self.latest[symbol] = found
-        return _trusted_event(found, self.received_at)
+        return self._strict(frame, target, symbol)
 
 
 def stream_quotes(
