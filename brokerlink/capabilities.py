@@ -102,6 +102,8 @@ class Capabilities:
     time_in_force: Mapping[AssetClass, frozenset[TimeInForce]] = attrs.field(factory=dict)
     groups: frozenset[GroupKind] = frozenset()
     max_legs: int = 1
+    combo_order_types: frozenset[OrderType] | None = None
+    """The order types a multi-leg order may have; ``None`` means the same as ``order_types``."""
     replace: ReplaceSupport = attrs.field(factory=ReplaceSupport)
     streams: Mapping[StreamKind, StreamSupport] = attrs.field(factory=dict)
     history: HistoryLimits = attrs.field(factory=HistoryLimits)
@@ -112,6 +114,11 @@ class Capabilities:
     def where(self) -> str:
         """``"<adapter> <environment>"``, for messages."""
         return f"{self.adapter} {self.environment}"
+
+    @property
+    def multi_leg_order_types(self) -> frozenset[OrderType]:
+        """The order types a multi-leg order may have here."""
+        return self.order_types if self.combo_order_types is None else self.combo_order_types
 
     def supports(self, feature: Feature) -> bool:
         """True when ``feature`` is available here."""
@@ -165,6 +172,13 @@ class Capabilities:
         if order.type not in self.order_types:
             raise NotSupportedError(
                 f"{order.type.name} orders are not supported by {self.where}", broker=self.adapter
+            )
+        if len(order.legs) > 1 and order.type not in self.multi_leg_order_types:
+            names = ", ".join(sorted(kind.name for kind in self.multi_leg_order_types))
+            raise NotSupportedError(
+                f"{order.type.name} multi-leg orders are not supported by {self.where}; "
+                f"use one of {names}",
+                broker=self.adapter,
             )
         for leg in order.legs:
             asset = leg.instrument.asset_class

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from brokerlink._http import AsyncClient
 from brokerlink.adapter import StreamSession
+from brokerlink.broker.closing import CloseTarget
 from brokerlink.broker.core import AccountRef, BrokerCore, as_instruments
 from brokerlink.broker.extensions import AsyncExtension, make_extension
 from brokerlink.broker.session import Connection
@@ -160,16 +161,48 @@ class AsyncBroker:
 
     async def close_position(
         self,
-        position_or_symbol: Position | InstrumentLike,
+        target: CloseTarget,
         quantity: DecimalLike | None = None,
         *,
         account: AccountRef = None,
     ) -> list[Order]:
-        """Close all (or ``quantity``) of a position with the opposite order, marked CLOSE."""
-        return await self._run(self._core.close_position(position_or_symbol, quantity, account))
+        """Close a position, part of it, or a spread as one order; returns the orders placed.
+
+        ``target`` is a :class:`Position`, a symbol, or a sequence of them naming the legs of a
+        spread (``[long_call, short_call]``), which closes as **one** multi-leg order: each leg on
+        the opposite side with effect CLOSE, the leg quantities in the legs' ratio. ``quantity``
+        is how much to close (shares or contracts; for a spread, how many spreads); ``None``
+        closes everything held. A quantity that is not positive or exceeds what is held, or a
+        symbol with no position, raises :class:`~brokerlink.InvalidOrderError` naming the symbol
+        and the held quantity, before any order is sent. ``account`` defaults to the position's,
+        else the profile's.
+
+        Sides and effects: a long is sold to close (equities: a plain sell), a short is bought to
+        close (equities: buy to cover); futures sell or buy. Single positions close with a
+        ``MARKET`` order. A spread's order type depends on the broker:
+
+        - Tradier: ``MARKET`` (``type=market``; its multileg orders are market/debit/credit/even);
+        - TradeStation: ``MARKET`` (``OrderType`` Market with ``Legs``);
+        - tastytrade: a ``LIMIT`` at the net mid (its market orders take one leg only), from
+          current quotes, rounded up to the legs' tick (positive debit, negative credit);
+        - paper: ``MARKET``; any other adapter: the mid ``LIMIT``.
+
+        Every order is checked against the capabilities and previewed (where the broker has
+        previews) before it is placed; a failure places nothing and names the position. A
+        placement is never retried.
+        """
+        return await self._run(self._core.close_position(target, quantity, account))
 
     async def flatten(self, account: AccountRef = None) -> list[Order]:
-        """Cancel working orders and close every position; returns the closing orders."""
+        """Cancel working orders, then close every position; returns the closing orders.
+
+        Orders already ``CANCEL_PENDING`` are not cancelled again. Equities and futures close one
+        order each; option positions close by underlying in multi-leg orders of at most
+        ``capabilities.max_legs`` legs (priced as in :meth:`close_position`), or one order each
+        where the broker takes no multi-leg orders. All closing orders are checked and previewed
+        before the first is placed, so a refusal leaves the positions untouched (only the
+        cancels are done).
+        """
         return await self._run(self._core.flatten(account))
 
     async def quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> dict[str, Quote]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from brokerlink import errors
 from brokerlink.adapter import Adapter, OrderChanges
+from brokerlink.broker import closing
+from brokerlink.broker.closing import CloseTarget
 from brokerlink.capabilities import Capabilities, Feature, StreamKind
-from brokerlink.enums import OrderStatus, PositionEffect, Side, TimeInForce
+from brokerlink.enums import TimeInForce
 from brokerlink.instruments import Instrument, InstrumentLike, instrument
 from brokerlink.models import (
     Account,
@@ -216,46 +217,14 @@ class BrokerCore:
 
     # -- closing --------------------------------------------------------------------------------
     def close_position(
-        self, target: Position | InstrumentLike, quantity: DecimalLike | None, account: AccountRef
+        self, target: CloseTarget, quantity: DecimalLike | None, account: AccountRef
     ) -> Operation[list[Order]]:
-        """Close all or ``quantity`` of one position with an opposite order marked CLOSE."""
-        if account is None and isinstance(target, Position):
-            account = target.account
-        account_id = yield from self.account_id(account)
-        wanted = target.instrument if isinstance(target, Position) else instrument(target)
-        positions = yield from self.positions(account_id)
-        held = next((p for p in positions if p.instrument == wanted and p.quantity != 0), None)
-        if held is None:
-            raise errors.InvalidOrderError(f"no open position in {wanted} to close", field="symbol")
-        size = abs(held.quantity) if quantity is None else to_decimal(quantity, field="quantity")
-        if size <= 0 or size > abs(held.quantity):
-            raise errors.InvalidOrderError(
-                f"quantity must be between 0 and the position's {abs(held.quantity)}",
-                field="quantity",
-            )
-        order = closing_order(held, size, account_id)
-        placed = yield from self.place(order)
-        return [placed]
+        """See :meth:`brokerlink.Broker.close_position` (the logic is in :mod:`.closing`)."""
+        return (yield from closing.close_position(self, target, quantity, account))
 
     def flatten(self, account: AccountRef) -> Operation[list[Order]]:
-        """Cancel working orders, then close every position; returns the closing orders."""
-        account_id = yield from self.account_id(account)
-        working = yield from self.orders(account_id, "open", None)
-        for order in working:
-            if order.status.is_working and order.status is not OrderStatus.CANCEL_PENDING:
-                yield from self.cancel(order.id, account_id)
-        positions = yield from self.positions(account_id)
-        placed: list[Order] = []
-        for position in positions:
-            if position.quantity != 0:
-                placed.append(
-                    (
-                        yield from self.place(
-                            closing_order(position, abs(position.quantity), account_id)
-                        )
-                    )
-                )
-        return placed
+        """See :meth:`brokerlink.Broker.flatten` (the logic is in :mod:`.closing`)."""
+        return (yield from closing.flatten(self, account))
 
     # -- market data ----------------------------------------------------------------------------
     def quotes(
@@ -346,11 +315,3 @@ def as_instruments(symbols: Iterable[InstrumentLike] | InstrumentLike) -> list[I
     if not seen:
         raise ValueError("quotes() needs at least one symbol")
     return list(seen.values())
-
-
-def closing_order(position: Position, quantity: Decimal, account_id: str) -> NewOrder:
-    """A market order that closes ``quantity`` of ``position`` (sell to close / buy to cover)."""
-    side = Side.SELL if position.quantity > 0 else Side.BUY
-    return NewOrder.market(
-        position.instrument, side, quantity, effect=PositionEffect.CLOSE, account=account_id
-    )

@@ -36,13 +36,30 @@ def emulate(
     seed: Annotated[
         int | None, typer.Option(help="Seed for the emulator's market data (default: its own).")
     ] = None,
+    personality: Annotated[
+        str,
+        typer.Option(
+            help="'ideal' (the documented API, deterministic) or 'sandbox' (the broker's paper "
+            "environment with its documented gaps)."
+        ),
+    ] = "ideal",
 ) -> None:
-    """Serve ADAPTER's emulator over HTTP on loopback until Ctrl-C."""
+    """Serve ADAPTER's emulator over HTTP on loopback until Ctrl-C.
+
+    Clients see the personality's behaviour; brokerlink clients should also set the profile's
+    ``emulator_personality`` to it so their capabilities match.
+    """
     # Imported here: the other commands should not pay for the emulator's start-up.
     from brokerlink.emulator.http import serve
+    from brokerlink.emulator.personality import PERSONALITIES
     from brokerlink.emulator.serving import servable_emulator
 
-    emulator = servable_emulator(adapter, seed=seed)
+    if personality not in PERSONALITIES:
+        raise typer.BadParameter(
+            f"{personality!r} is not one of {', '.join(PERSONALITIES)}",
+            param_hint="--personality",
+        )
+    emulator = servable_emulator(adapter, seed=seed, personality=personality)
     front = emulator.front
     try:
         handle = serve(front, host=host, port=port)
@@ -55,7 +72,9 @@ def emulate(
     # Fronts serve the broker's paths as they are, so the API root keeps the base URL's path.
     root = emulator.api_root(handle.url)
     console.print(
-        Text(f"{emulator.display_name} emulator listening on ").append(handle.url, "bold")
+        Text(f"{emulator.display_name} emulator ({emulator.personality}) listening on ").append(
+            handle.url, "bold"
+        )
     )
     console.print(f"API root: {root}")
     console.print("press Ctrl-C to stop")

@@ -117,6 +117,18 @@ def _integer(value: object, sensitive: bool) -> object:
     raise InvalidValue(_got(value, sensitive))
 
 
+def _personality(value: object, sensitive: bool) -> object:
+    # Imported here: the config package stays free of the emulator at import time.
+    from brokerlink.emulator.personality import PERSONALITIES
+
+    if isinstance(value, str) and value in PERSONALITIES:
+        return value
+    hint = ""
+    if isinstance(value, str) and value.strip().lower() in PERSONALITIES:
+        hint = f" (did you mean {value.strip().lower()!r}?)"
+    raise InvalidValue(_got(value, sensitive) + hint)
+
+
 def _scopes(value: object, sensitive: bool) -> object:
     if isinstance(value, list | tuple) and all(
         isinstance(s, str) and s and not any(c.isspace() for c in s) for s in value
@@ -263,6 +275,14 @@ FIELDS: dict[str, FieldSpec] = {
             check=_integer,
             env_kind="int",
             optional=True,
+        ),
+        FieldSpec(
+            name="emulator_personality",
+            valid="one of 'ideal' (the documented API, deterministic) or 'sandbox' (the broker's "
+            "paper environment with its documented gaps)",
+            check=_personality,
+            env_kind="str",
+            default="ideal",
         ),
     )
 }

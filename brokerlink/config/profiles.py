@@ -138,6 +138,11 @@ class Profile:
     ``brokerlink emulate``, a recording proxy. The environment's other URLs move with it."""
     emulator_seed: int | None = attrs.field(default=None, validator=_check)
     """Seed for the emulator's market data; ``None`` means the emulator's default."""
+    emulator_personality: str = attrs.field(default="ideal", validator=_check)
+    """How the ``emulator`` environment behaves: ``"ideal"`` (the documented API, deterministic;
+    for tests) or ``"sandbox"`` (the broker's paper environment with its documented gaps, and
+    the capabilities that environment declares). Adapters without a sandbox (paper) behave the
+    same under both."""
     source: ProfileSource = attrs.field(factory=ProfileSource, eq=False, repr=False)
     """Where the profile and each of its values came from."""
 

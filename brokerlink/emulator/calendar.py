@@ -17,6 +17,11 @@ schedule       windows (New York time unless noted)
 =============  ==========================================================================
 
 Only NYSE *full* holidays for 2024-2027 are listed; early closes (13:00) are not modelled.
+
+Brokers draw their own extended-hours segments inside those windows (Tradier's pre-market is
+07:00-09:24): :class:`ExtendedHours` describes them and :func:`equity_windows_on` gives a
+day's windows with them, for fronts that answer clock and calendar requests or accept orders
+for one segment only.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import enum
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from brokerlink.enums import AssetClass
@@ -32,12 +38,15 @@ from brokerlink.instruments import Instrument
 from brokerlink.timeutil import ensure_utc
 
 __all__ = [
+    "ENGINE_HOURS",
     "NEW_YORK",
     "NYSE_HOLIDAYS",
+    "ExtendedHours",
     "Schedule",
     "ScheduleLike",
     "Session",
     "SessionWindow",
+    "equity_windows_on",
     "is_open",
     "next_open",
     "previous_close",
@@ -155,6 +164,36 @@ def _windows_on(sched: Schedule, day: date) -> tuple[SessionWindow, ...]:
             (_ny(day, 16), _ny(day, 20), Session.POST),
         )
     return (regular,)
+
+
+class ExtendedHours(NamedTuple):
+    """A broker's pre- and post-market segments of an equity trading day, as New York
+    wall-clock ``(start, end)`` pairs (half-open)."""
+
+    pre: tuple[time, time]
+    post: tuple[time, time]
+
+    def window(self, session: Session, day: date) -> tuple[datetime, datetime] | None:
+        """The UTC window of ``session`` (``PRE`` or ``POST``) on ``day``; ``None`` when ``day``
+        is no exchange day or ``session`` is neither."""
+        if session not in (Session.PRE, Session.POST) or not _is_exchange_day(day):
+            return None
+        start, end = self.pre if session is Session.PRE else self.post
+        return _ny(day, start.hour, start.minute), _ny(day, end.hour, end.minute)
+
+
+ENGINE_HOURS = ExtendedHours(pre=(time(4), time(9, 30)), post=(time(16), time(20)))
+"""The extended hours the engine trades in (see the module table)."""
+
+
+def equity_windows_on(day: date, hours: ExtendedHours = ENGINE_HOURS) -> list[SessionWindow]:
+    """The equity session windows of ``day`` with a broker's extended ``hours`` (the regular
+    session is 09:30-16:00 for every broker); empty when ``day`` is no exchange day."""
+    pre, post = hours.window(Session.PRE, day), hours.window(Session.POST, day)
+    if pre is None or post is None:
+        return []
+    return [(*pre, Session.PRE), (_ny(day, 9, 30), _ny(day, 16), Session.REGULAR),
+            (*post, Session.POST)]  # fmt: skip
 
 
 def _candidate_days(schedule: Schedule, dt: datetime) -> tuple[date, ...]:

@@ -7,12 +7,22 @@ are known to differ. A front builds one ``Personality`` and hands it to the engi
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
 from brokerlink.enums import AssetClass, OrderType
+from brokerlink.errors import ConfigError
 
-__all__ = ["Personality"]
+if TYPE_CHECKING:
+    from brokerlink.emulator.engine import Engine
+
+__all__ = ["PERSONALITIES", "Personality", "front_key"]
+
+PERSONALITIES = ("ideal", "sandbox")
+"""The values of a profile's ``emulator_personality``: ``"ideal"`` is the documented API with
+nothing lost (deterministic, for tests); ``"sandbox"`` imitates the broker's paper environment
+as its references document it (each adapter's emulator says what that means for its broker)."""
 
 _ALL_CLASSES = frozenset(
     {
@@ -47,6 +57,8 @@ class Personality:
     - ``record_rejections``: a business rejection (funds, market hours) leaves a ``REJECTED``
       order in the history, as brokers that assign ids before checking do; malformed orders
       (bad tick, unknown symbol) are never recorded.
+    - ``fill_delay``: simulated time an accepted order waits before it may trade (a sandbox
+      whose fills are found by polling).
     """
 
     name: str | None = None
@@ -59,3 +71,27 @@ class Personality:
     extended_hours_order_types: frozenset[OrderType] = frozenset({OrderType.LIMIT})
     record_rejections: bool = True
     fill_delay: timedelta = timedelta(0)
+
+
+def front_key(engine: Engine, adapter: str, personality: str) -> str:
+    """The :meth:`~brokerlink.emulator.Engine.attached` key of ``adapter``'s front running
+    ``personality`` over ``engine``.
+
+    A front sets engine-wide switches (a fill delay, for one), so one engine serves an adapter
+    in one personality only: asking for the other raises :class:`ConfigError` instead of
+    quietly serving the connection with the wrong broker.
+    """
+    if personality not in PERSONALITIES:
+        raise ConfigError(
+            f"unknown emulator personality {personality!r}",
+            key="emulator_personality",
+            fix=f"use one of {', '.join(PERSONALITIES)}",
+        )
+    claimed = engine.attached(f"{adapter}.personality", lambda: personality)
+    if claimed != personality:
+        raise ConfigError(
+            f"this engine already runs the {adapter} emulator as {claimed!r}, not {personality!r}",
+            key="emulator_personality",
+            fix="connect with a new engine (leave emulator= unset) for the other personality",
+        )
+    return f"{adapter}.front.{personality}"

@@ -24,13 +24,14 @@ __all__ = ["ServableEmulator", "servable_emulator"]
 
 @attrs.frozen(kw_only=True)
 class ServableEmulator:
-    """An adapter's emulator: its environment, engine and wire front."""
+    """An adapter's emulator: its environment, engine, wire front and personality."""
 
     adapter: str
     display_name: str
     environment: Environment
     engine: Engine
     front: Front
+    personality: str = "ideal"
 
     def api_root(self, server_url: str) -> str:
         """The REST root when the front is served at ``server_url`` (the broker's paths are kept)."""
@@ -45,11 +46,14 @@ def servable_emulator(
     seed: int | None = None,
     engine: Engine | None = None,
     registry: AdapterRegistry | None = None,
+    personality: str = "ideal",
 ) -> ServableEmulator:
-    """The emulator of installed ``adapter`` over ``engine`` (or a new one seeded with ``seed``).
+    """The emulator of installed ``adapter`` over ``engine`` (or a new one seeded with ``seed``),
+    behaving as ``personality``: ``"ideal"`` or ``"sandbox"`` (the broker's paper environment;
+    a client should connect with the same ``emulator_personality`` to get its capabilities).
 
-    Raises :class:`~brokerlink.errors.ConfigError` when the adapter has no emulator environment or
-    its emulator cannot be served (an in-process-only transport).
+    Raises :class:`~brokerlink.errors.ConfigError` when the adapter has no emulator environment,
+    its emulator cannot be served (an in-process-only transport), or ``personality`` is unknown.
     """
     from brokerlink.config import resolve_profile
     from brokerlink.emulator import EmulatorConfig, Engine
@@ -64,7 +68,9 @@ def servable_emulator(
             key="adapter",
             fix=f"environments of {adapter}: {', '.join(adapter_type.environments)}",
         )
-    profile = resolve_profile(f"{adapter}:{environment.name}")
+    profile = resolve_profile(
+        f"{adapter}:{environment.name}", overrides={"emulator_personality": personality}
+    )
     engine = engine or Engine(EmulatorConfig() if seed is None else EmulatorConfig(seed=seed))
     transport = adapter_type(environment, profile).emulator_transport(engine)
     front = getattr(transport, "front", None)
@@ -80,4 +86,5 @@ def servable_emulator(
         environment=environment,
         engine=engine,
         front=front,
+        personality=profile.emulator_personality,
     )

@@ -89,7 +89,12 @@ class PaperAdapter(Adapter):
         return paper_auth()
 
     def emulator_transport(self, engine: Engine) -> Transport:
-        """The in-process transport serving the paper API over ``engine``."""
+        """The in-process transport serving the paper API over ``engine``.
+
+        Paper is brokerlink's own broker, with no sandbox to imitate: the profile's
+        ``emulator_personality`` is accepted as ``"ideal"`` or ``"sandbox"`` and both serve the
+        same front with the same capabilities.
+        """
         from brokerlink.emulator.http import EmulatorTransport
         from brokerlink.paper.emulator import PaperFront
 

@@ -26,8 +26,7 @@ import attrs
 import pytest
 
 from brokerlink.errors import ConfigError
-from brokerlink.testing.recording import CASSETTE_TOKEN, adapter_keepalives
-from brokerlink.testing.scrub import Scrubber
+from brokerlink.testing import sessions
 
 if TYPE_CHECKING:
     from brokerlink.broker.sync import Broker
@@ -59,24 +58,7 @@ def refuse_live(selector: str, test_id: str) -> None:
 
 def credentials_hint(profile: Profile) -> str:
     """What supplies ``profile``'s credentials: its env var or ``brokerlink login``."""
-    return (
-        f"export {profile.env_var('access_token')}=<access token> "
-        f"or run `brokerlink login {profile.name}`"
-    )
-
-
-def _has_credentials(profile: Profile) -> bool:
-    from brokerlink.config import credential_status
-    from brokerlink.oauth.store import default_token_store
-
-    status = credential_status(profile, store=default_token_store())
-    return status["access_token"] or status["refresh_token"]
-
-
-def _is_emulator(profile: Profile) -> bool:
-    from brokerlink.registry import AdapterRegistry
-
-    return AdapterRegistry().environment(profile.broker, profile.environment)[1].is_emulator
+    return sessions.credentials_hint(profile)
 
 
 @attrs.frozen(kw_only=True)
@@ -103,70 +85,33 @@ class ProfileCassette:
         if self.path.exists():
             return None
         profile = _resolve(self.selector)
-        needs = "" if _is_emulator(profile) else f" with credentials ({credentials_hint(profile)})"
+        needs = (
+            ""
+            if sessions.is_emulator(profile)
+            else f" with credentials ({credentials_hint(profile)})"
+        )
         return (
             f"the cassette {self.path} does not exist, so this test cannot replay it. Record it "
             f"against {profile.name}{needs}:\n    {self.record_command()}"
         )
 
-    def _scrubber(self, profile: Profile) -> Scrubber:
-        return Scrubber.with_accounts([profile.account] if profile.account else [])
-
     @contextlib.contextmanager
     def recording(self) -> Iterator[Broker]:
         """A broker on the profile whose whole session is recorded into :attr:`path`."""
-        import brokerlink as bl
-        from brokerlink.testing.journal import TranscriptLog
-        from brokerlink.testing.tap import TapTransport
-
         refuse_live(self.selector, self.test_id)
         profile = _resolve(self.selector)
-        tap = TapTransport(TranscriptLog(profile.broker, self._scrubber(profile)))
-        with contextlib.ExitStack() as stack:
-            if _is_emulator(profile) and profile.base_url is None:
-                from brokerlink.emulator.http import serve
-                from brokerlink.emulator.serving import servable_emulator
-
-                emulator = servable_emulator(profile.broker)
-                server = stack.enter_context(serve(emulator.front))
-                broker = bl.connect(
-                    self.selector,
-                    auth=bl.StaticToken(CASSETTE_TOKEN),
-                    transport=tap,
-                    base_url=emulator.api_root(server.url),
-                )
-            else:
-                if not _has_credentials(profile):
-                    pytest.fail(
-                        f"--brokerlink-record needs credentials for {profile.name!r}: "
-                        f"{credentials_hint(profile)}",
-                        pytrace=False,
-                    )
-                broker = bl.connect(self.selector, transport=tap)
-            # Saved when the test ends, pass or fail (the server, if any, stops after).
-            stack.callback(tap.log.save, self.path)
-            with broker:
-                yield broker
+        if not sessions.is_emulator(profile) and not sessions.has_credentials(profile):
+            pytest.fail(
+                f"--brokerlink-record needs credentials for {profile.name!r}: "
+                f"{credentials_hint(profile)}",
+                pytrace=False,
+            )
+        with sessions.recorded_session(self.selector, self.path) as session:
+            yield session.broker
 
     @contextlib.contextmanager
     def replaying(self) -> Iterator[tuple[Broker, list[str]]]:
         """A broker replaying :attr:`path` in-process, and the list that receives, when the
         broker is closed, what it asked for that the cassette does not hold."""
-        import brokerlink as bl
-        from brokerlink.emulator.http import EmulatorTransport
-        from brokerlink.testing.transcripts import ReplayFront
-
-        profile = _resolve(self.selector)
-        replay = ReplayFront(
-            self.path,
-            scrubber=self._scrubber(profile),
-            keepalives=adapter_keepalives(profile.broker),
-        )
-        mismatches: list[str] = []
-        with bl.connect(
-            self.selector,
-            auth=bl.StaticToken(CASSETTE_TOKEN),
-            transport=EmulatorTransport(replay, replay.engine),
-        ) as broker:
-            yield broker, mismatches
-        mismatches.extend(replay.mismatches)
+        with sessions.replayed_session(self.selector, self.path) as replay:
+            yield replay.broker, replay.mismatches

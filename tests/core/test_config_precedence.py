@@ -27,6 +27,7 @@ LAYERS: dict[str, tuple[str, object, str, object, object, object]] = {
     "timeout": ("12", 12.0, "2.5", 2.5, 9, 30.0),
     "max_retries": ("5", 5, "0", 0, 1, 3),
     "emulator_seed": ("11", 11, "-22", -22, 33, None),
+    "emulator_personality": ('"sandbox"', "sandbox", "ideal", "ideal", "sandbox", "ideal"),
     "base_url": (
         '"http://127.0.0.1:8080/v1"',
         "http://127.0.0.1:8080/v1",

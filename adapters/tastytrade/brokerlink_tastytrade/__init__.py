@@ -102,8 +102,9 @@ class TastytradeAdapter(Adapter):
 
     # -- declarations ---------------------------------------------------------------------------
     def capabilities(self) -> Capabilities:
-        """See :mod:`brokerlink_tastytrade.capabilities`."""
-        return tastytrade_capabilities(self.environment.name)
+        """See :mod:`brokerlink_tastytrade.capabilities` (the emulator in the ``sandbox``
+        personality declares what the cert sandbox does)."""
+        return tastytrade_capabilities(self.environment.name, self.profile.emulator_personality)
 
     def check_response(self, response: Response) -> BrokerError | None:
         """The tastytrade error table (:mod:`brokerlink_tastytrade.errors`)."""
@@ -122,13 +123,19 @@ class TastytradeAdapter(Adapter):
         """The in-process transport of the tastytrade wire front.
 
         The front is kept with the engine (:meth:`Engine.attached`): every connection to one
-        engine sees the same broker (its order book, quote tokens, sign-in server).
+        engine sees the same broker (its order book, quote tokens, sign-in server). The
+        profile's ``emulator_personality="sandbox"`` builds it as the cert sandbox
+        (``SandboxOptions.cert()``: delayed quotes, the daily reset, ...).
         """
         from brokerlink.emulator.http import EmulatorTransport
+        from brokerlink.emulator.personality import front_key
 
         # Imported on use: the emulator front is only needed for the emulator environment.
         emulator = importlib.import_module("brokerlink_tastytrade.emulator")
-        front = engine.attached("tastytrade.front", lambda: emulator.emulator_front(engine))
+        personality = self.profile.emulator_personality
+        options = emulator.SandboxOptions.cert() if personality == "sandbox" else None
+        key = front_key(engine, "tastytrade", personality)
+        front = engine.attached(key, lambda: emulator.emulator_front(engine, options))
         return EmulatorTransport(front, engine)
 
     # -- operations -----------------------------------------------------------------------------

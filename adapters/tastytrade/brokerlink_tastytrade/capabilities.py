@@ -17,6 +17,9 @@
   them.
 - No quotas are published and no rate-limit headers are sent: the limits below are our own
   pacing, and a 429 is retried with backoff.
+- The ``emulator`` running the ``sandbox`` personality (profile ``emulator_personality``) imitates
+  the cert sandbox (NOTES §10) and declares what the sandbox declares (no REST quotes, delayed
+  DxLink quotes), still as ``emulator``.
 """
 
 from __future__ import annotations
@@ -70,12 +73,19 @@ _NOTES = {
         "futures options: chains, instruments, REST quotes and orders from the core engine",
     ),
 }
+_EMULATED_SANDBOX = (
+    "the in-process tastytrade wire front imitating the cert sandbox",
+    *_NOTES["sandbox"],
+)
 
 
-def tastytrade_capabilities(environment: str) -> Capabilities:
-    """The tastytrade adapter's capabilities in ``environment``."""
+def tastytrade_capabilities(environment: str, personality: str = "ideal") -> Capabilities:
+    """The tastytrade adapter's capabilities in ``environment`` (the emulator with
+    ``personality="sandbox"`` declares what the cert sandbox declares)."""
+    emulated_sandbox = environment == "emulator" and personality == "sandbox"
+    rules = "sandbox" if emulated_sandbox else environment
     features = set(Feature)
-    if environment == "sandbox":
+    if rules == "sandbox":
         features.discard(Feature.QUOTES)
     account_stream = StreamSupport(
         reliable=True, note="after a reconnect, state is reconciled against REST"
@@ -91,13 +101,15 @@ def tastytrade_capabilities(environment: str) -> Capabilities:
         time_in_force=_TIFS,
         groups=frozenset({GroupKind.OCO, GroupKind.OTO, GroupKind.BRACKET}),
         max_legs=4,
+        # NOTES §5.4: a Market order takes one leg only; a spread is a net Limit.
+        combo_order_types=frozenset({OrderType.LIMIT}),
         replace=ReplaceSupport(
             fields=frozenset({"limit_price", "stop_price", "time_in_force"}), keeps_id=False
         ),
         streams={
             StreamKind.QUOTES: StreamSupport(
                 reliable=True,
-                note="DxLink; delayed 15 minutes" if environment == "sandbox" else "DxLink",
+                note="DxLink; delayed 15 minutes" if rules == "sandbox" else "DxLink",
             ),
             StreamKind.BARS: StreamSupport(reliable=True, note="DxLink candles"),
             StreamKind.ORDERS: account_stream,
@@ -112,5 +124,5 @@ def tastytrade_capabilities(environment: str) -> Capabilities:
             RateLimit(rate_class="trading", requests=10, per_seconds=1.0),
             RateLimit(rate_class="market_data", requests=20, per_seconds=1.0),
         ),
-        notes=_NOTES.get(environment, ()),
+        notes=_EMULATED_SANDBOX if emulated_sandbox else _NOTES.get(environment, ()),
     )

@@ -122,8 +122,9 @@ class TradeStationAdapter(Adapter):
 
     # -- declarations ---------------------------------------------------------------------------
     def capabilities(self) -> Capabilities:
-        """TradeStation's capabilities in this environment."""
-        return tradestation_capabilities(self.environment.name)
+        """TradeStation's capabilities in this environment (the emulator in the ``sandbox``
+        personality declares what SIM does)."""
+        return tradestation_capabilities(self.environment.name, self.profile.emulator_personality)
 
     def check_response(self, response: Response) -> BrokerError | None:
         """The TradeStation error table (HTTP 200 error bodies included)."""
@@ -158,13 +159,19 @@ class TradeStationAdapter(Adapter):
         """The in-process transport serving TradeStation's wire format over ``engine``.
 
         The front is kept with the engine (:meth:`Engine.attached`): every connection to one
-        engine sees the same broker, confirm ids and sign-in server included.
+        engine sees the same broker, confirm ids and sign-in server included. The profile's
+        ``emulator_personality="sandbox"`` builds it as the SIM (its order stream drops fill
+        frames; :data:`~brokerlink_tradestation.emulator.SIM`).
         """
         from brokerlink.emulator.http import EmulatorTransport
-        from brokerlink_tradestation.emulator import emulator_front
+        from brokerlink.emulator.personality import front_key
+        from brokerlink_tradestation.emulator import IDEAL, SIM, emulator_front
 
         self._engine_clock = engine.now
-        front = engine.attached("tradestation.front", lambda: emulator_front(engine))
+        personality = self.profile.emulator_personality
+        chosen = SIM if personality == "sandbox" else IDEAL
+        key = front_key(engine, "tradestation", personality)
+        front = engine.attached(key, lambda: emulator_front(engine, personality=chosen))
         return EmulatorTransport(front, engine)
 
     # -- brokerage ------------------------------------------------------------------------------

@@ -19,6 +19,9 @@
 - Rate limits: the newer documented quotas (per user, 5-minute windows): 320 account/order reads,
   500 quote snapshots, 90 per minute for each options endpoint. TradeStation also enforces them
   itself, so these buckets only keep a loop from collecting 429s.
+- The ``emulator`` running the ``sandbox`` personality (profile ``emulator_personality``) imitates
+  the SIM (NOTES §9): it declares what SIM declares (its notes included), still as ``emulator``,
+  and its order stream drops fill frames the way SIM's does.
 """
 
 from __future__ import annotations
@@ -87,9 +90,11 @@ _ORDER_STREAM_NOTE = (
 )
 
 
-def tradestation_capabilities(environment: str) -> Capabilities:
-    """TradeStation's capabilities in ``environment`` (``live``, ``sim`` or ``emulator``)."""
+def tradestation_capabilities(environment: str, personality: str = "ideal") -> Capabilities:
+    """TradeStation's capabilities in ``environment`` (``live``, ``sim`` or ``emulator``; the
+    emulator with ``personality="sandbox"`` declares what SIM declares)."""
     emulated = environment == "emulator"
+    sim = environment == "sim" or (emulated and personality == "sandbox")
     assets = {AssetClass.EQUITY, AssetClass.OPTION, AssetClass.FUTURE}
     if not emulated:  # the engine does not price futures options
         assets.add(AssetClass.FUTURE_OPTION)
@@ -102,8 +107,10 @@ def tradestation_capabilities(environment: str) -> Capabilities:
         "historical orders reach back 90 days; GTC and GTD orders live at most 90 days",
         "replace keeps the order id; the duration cannot be replaced",
     ]
-    if environment == "sim":
+    if sim:
         notes.append("SIM fills are simulated and instant; its order stream drops fill frames")
+    if sim and emulated:
+        notes.append("emulator imitating SIM: every 2nd fill frame is left out of the order stream")
     return Capabilities(
         adapter="tradestation",
         environment=environment,

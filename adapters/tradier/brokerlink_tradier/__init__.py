@@ -83,8 +83,9 @@ class TradierAdapter(Adapter):
 
     # -- declarations -----------------------------------------------------------------------------
     def capabilities(self) -> Capabilities:
-        """What Tradier supports in this environment (:mod:`brokerlink_tradier.capabilities`)."""
-        return tradier_capabilities(self.environment.name)
+        """What Tradier supports in this environment (:mod:`brokerlink_tradier.capabilities`); the
+        emulator in the ``sandbox`` personality declares what the sandbox does."""
+        return tradier_capabilities(self.environment.name, self.profile.emulator_personality)
 
     def check_response(self, response: Response) -> BrokerError | None:
         """The Tradier error table (:mod:`brokerlink_tradier.errors`)."""
@@ -120,11 +121,18 @@ class TradierAdapter(Adapter):
 
         The front is kept with the engine (:meth:`Engine.attached`): every connection to one
         engine sees the same broker (its order ids, watchlists, stream sessions, sign-in server).
+        The profile's ``emulator_personality="sandbox"`` builds it as the sandbox
+        (:meth:`TradierOptions.sandbox_like`: no market stream, no tick time and sales, enforced
+        60/min limits, fills found by polling).
         """
         from brokerlink.emulator.http import EmulatorTransport
-        from brokerlink_tradier.emulator import emulator_front
+        from brokerlink.emulator.personality import front_key
+        from brokerlink_tradier.emulator import TradierOptions, emulator_front
 
-        front = engine.attached("tradier.front", lambda: emulator_front(engine))
+        personality = self.profile.emulator_personality
+        options = TradierOptions.sandbox_like() if personality == "sandbox" else TradierOptions()
+        key = front_key(engine, "tradier", personality)
+        front = engine.attached(key, lambda: emulator_front(engine, options))
         return EmulatorTransport(front, engine)
 
     # -- operations -------------------------------------------------------------------------------

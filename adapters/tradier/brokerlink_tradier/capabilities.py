@@ -17,6 +17,10 @@ intraday bars (built from its time and sales prints); the sandbox has no market 
 both are polled (the notes say which mode is in use). Orders come from the account-events
 websocket (its events carry no symbol or side: each is completed by fetching the order).
 Positions have no Tradier stream anywhere: they are polled within the limits.
+
+The ``emulator`` running the ``sandbox`` personality (profile ``emulator_personality``) follows
+the sandbox's rules here (NOTES §6): quotes and bars polled, no tick bars, 60 requests a minute
+per class; its capabilities still name the ``emulator`` environment.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ __all__ = [
     "TRADING",
     "poll_interval",
     "rate_limits",
+    "rules_of",
     "streams_mode",
     "tradier_capabilities",
 ]
@@ -62,24 +67,39 @@ _TIF = {
 _TIMEFRAMES = frozenset({"tick", "1min", "5min", "15min", "1d", "1w", "1mo"})
 
 
-def rate_limits(environment: str) -> tuple[RateLimit, ...]:
+def rules_of(environment: str, personality: str = "ideal") -> str:
+    """Whose rules apply: ``"sandbox"`` for the sandbox and for the emulator imitating it
+    (``personality="sandbox"``), else ``environment`` itself."""
+    if environment == "emulator" and personality == "sandbox":
+        return "sandbox"
+    return environment
+
+
+def rate_limits(environment: str, personality: str = "ideal") -> tuple[RateLimit, ...]:
     """The documented per-minute limits of ``environment`` as limiter buckets."""
-    table = _PER_MINUTE.get(environment, _PER_MINUTE["sandbox"])
+    table = _PER_MINUTE.get(rules_of(environment, personality), _PER_MINUTE["sandbox"])
     return tuple(
         RateLimit(rate_class=name, requests=count, per_seconds=60.0)
         for name, count in table.items()
     )
 
 
-def poll_interval(environment: str, rate_class: str = MARKET_DATA, *, share: float = 0.5) -> float:
+def poll_interval(
+    environment: str,
+    rate_class: str = MARKET_DATA,
+    *,
+    share: float = 0.5,
+    personality: str = "ideal",
+) -> float:
     """Seconds between polls so one poller uses at most ``share`` of a class's budget."""
-    per_minute = _PER_MINUTE.get(environment, _PER_MINUTE["sandbox"])[rate_class]
+    rules = rules_of(environment, personality)
+    per_minute = _PER_MINUTE.get(rules, _PER_MINUTE["sandbox"])[rate_class]
     return 60.0 / (per_minute * share)
 
 
-def streams_mode(environment: str) -> dict[StreamKind, str]:
+def streams_mode(environment: str, personality: str = "ideal") -> dict[StreamKind, str]:
     """How each stream is delivered in ``environment``: ``"stream"``, ``"websocket"`` or ``"poll"``."""
-    market = "poll" if environment == "sandbox" else "stream"
+    market = "poll" if rules_of(environment, personality) == "sandbox" else "stream"
     return {
         StreamKind.QUOTES: market,
         StreamKind.BARS: market,
@@ -88,9 +108,9 @@ def streams_mode(environment: str) -> dict[StreamKind, str]:
     }
 
 
-def _streams(environment: str) -> dict[StreamKind, StreamSupport]:
-    every = poll_interval(environment)
-    mode = streams_mode(environment)
+def _streams(rules: str) -> dict[StreamKind, StreamSupport]:
+    every = poll_interval(rules)
+    mode = streams_mode(rules)
     return {
         StreamKind.QUOTES: StreamSupport(
             reliable=True,
@@ -115,22 +135,26 @@ def _streams(environment: str) -> dict[StreamKind, StreamSupport]:
         ),
         StreamKind.POSITIONS: StreamSupport(
             reliable=True,
-            note=f"polled every {poll_interval(environment, ACCOUNT):g}s (no position stream)",
+            note=f"polled every {poll_interval(rules, ACCOUNT):g}s (no position stream)",
         ),
     }
 
 
-def tradier_capabilities(environment: str) -> Capabilities:
-    """The Tradier adapter's capabilities in ``environment`` (``live``, ``sandbox``, ``emulator``)."""
-    timeframes = _TIMEFRAMES if environment != "sandbox" else _TIMEFRAMES - {"tick"}
+def tradier_capabilities(environment: str, personality: str = "ideal") -> Capabilities:
+    """The Tradier adapter's capabilities in ``environment`` (``live``, ``sandbox``, ``emulator``;
+    the emulator with ``personality="sandbox"`` declares what the sandbox declares)."""
+    rules = rules_of(environment, personality)
+    timeframes = _TIMEFRAMES if rules != "sandbox" else _TIMEFRAMES - {"tick"}
     notes = [
         "replace changes price, stop and duration only: cancel and re-place to change quantity",
         "no GTC short sales and no GTC market orders; pre/post (DAY_EXT) take limit orders only",
         "positions carry cost basis only: market value and P&L are None",
-        "streams: " + ", ".join(f"{k.value}={v}" for k, v in streams_mode(environment).items()),
+        "streams: " + ", ".join(f"{k.value}={v}" for k, v in streams_mode(rules).items()),
     ]
-    if environment == "sandbox":
+    if rules == "sandbox":
         notes.append("sandbox: delayed quotes, no tick time and sales, no account history")
+    if rules != environment:
+        notes.append("emulator imitating the sandbox: fills are found by polling (NOTES §6)")
     return Capabilities(
         adapter="tradier",
         environment=environment,
@@ -140,13 +164,15 @@ def tradier_capabilities(environment: str) -> Capabilities:
         time_in_force=_TIF,
         groups=frozenset({GroupKind.OCO, GroupKind.OTO, GroupKind.BRACKET}),
         max_legs=4,
+        # NOTES §4.2: a multileg order is market, debit, credit or even (a net limit for us).
+        combo_order_types=frozenset({OrderType.MARKET, OrderType.LIMIT}),
         replace=ReplaceSupport(
             fields=frozenset({"limit_price", "stop_price", "time_in_force"}), keeps_id=True
         ),
-        streams=_streams(environment),
+        streams=_streams(rules),
         history=HistoryLimits(
             timeframes=timeframes, earliest=date(1980, 1, 1), intraday_days_back=20
         ),
-        rate_limits=rate_limits(environment),
+        rate_limits=rate_limits(rules),
         notes=tuple(notes),
     )

@@ -422,10 +422,10 @@ def stream_quotes(
     adapter: TradierAdapter, session: StreamSession, instruments: Sequence[Instrument]
 ) -> AsyncIterator[QuoteEvent]:
     """The market stream, or polling where the environment has none (the sandbox)."""
-    env = adapter.environment
+    env, personality = adapter.environment, adapter.profile.emulator_personality
     run = runner(adapter, session)
-    if streams_mode(env.name)[StreamKind.QUOTES] == "poll":
-        return poll_quotes(run, instruments, poll_interval(env.name))
+    if streams_mode(env.name, personality)[StreamKind.QUOTES] == "poll":
+        return poll_quotes(run, instruments, poll_interval(env.name, personality=personality))
     fallback = env.urls.get("stream", env.base_url) + "/markets/events"
     return market_events(run, session, adapter.check_response, instruments, fallback)
 
@@ -436,12 +436,13 @@ def stream_bars(
     """Intraday bars from the market stream's time and sales where there is one; otherwise (the
     sandbox, daily and longer bars) polled. A poll asks the clock and the bars: two requests, so
     twice the quote-polling interval keeps within the same share of the budget."""
-    env = adapter.environment
+    env, personality = adapter.environment, adapter.profile.emulator_personality
     run = runner(adapter, session)
-    if streams_mode(env.name)[StreamKind.BARS] == "stream" and timeframe.is_intraday:
+    if streams_mode(env.name, personality)[StreamKind.BARS] == "stream" and timeframe.is_intraday:
         fallback = env.urls.get("stream", env.base_url) + "/markets/events"
         return streamed_bars(run, session, adapter.check_response, target, timeframe, fallback)
-    return poll_bars(run, target, timeframe, 2 * poll_interval(env.name))
+    every = poll_interval(env.name, personality=personality)
+    return poll_bars(run, target, timeframe, 2 * every)
 
 
 def stream_orders(
@@ -457,5 +458,7 @@ def stream_positions(
     adapter: TradierAdapter, session: StreamSession, account_id: str
 ) -> AsyncIterator[PositionEvent]:
     """Positions, polled (Tradier streams no positions)."""
-    interval = poll_interval(adapter.environment.name, ACCOUNT)
+    interval = poll_interval(
+        adapter.environment.name, ACCOUNT, personality=adapter.profile.emulator_personality
+    )
     return poll_positions(runner(adapter, session), account_id, interval)

@@ -58,16 +58,34 @@ class SandboxOptions:
     """The cert sandbox's "personality" switches; all off (an ideal broker) by default.
 
     - ``delayed_quotes``: quotes (REST and DxLink) are 15 minutes old and the quote token's
-      ``level`` is ``demo``, as in the sandbox;
+      ``level`` is ``demo``, as in the sandbox (NOTES §10: "Quotes always 15-min delayed";
+      §9.1: the sandbox token's level is ``demo``);
     - ``daily_reset``: at each New York midnight the accounts' orders and positions are wiped
-      and cash restored (the sandbox's 24-hour reset);
+      and cash restored (NOTES §10: the sandbox's 24-hour reset);
+    - ``future_options_without_streamer_symbol``: futures-option instruments and chains carry
+      no ``streamer-symbol`` (NOTES §10 and §5.6, tastyware/tastytrade#181);
     - ``empty_auto_candles``: candle subscriptions on a ``contract: AUTO`` channel answer an
-      empty snapshot (the known DxLink issue; ``HISTORY`` channels still backfill).
+      empty snapshot (the known DxLink issue of NOTES §9.4; ``HISTORY`` channels still
+      backfill). It is not a sandbox rule, so :meth:`cert` leaves it off.
+
+    Fills need no switch: the sandbox routes orders to a market simulator that fills at market
+    prices on the venue ``MARKET_SIMULATOR_A`` (NOTES §10, the 2026 rules), which is what the
+    engine does in both personalities; the notes document no fill delay.
     """
 
     delayed_quotes: bool = False
     daily_reset: bool = False
+    future_options_without_streamer_symbol: bool = False
     empty_auto_candles: bool = False
+
+    @classmethod
+    def cert(cls, **changes: bool) -> SandboxOptions:
+        """Every documented cert-sandbox behaviour on (the ``sandbox`` personality), with
+        ``changes`` on top."""
+        base = cls(
+            delayed_quotes=True, daily_reset=True, future_options_without_streamer_symbol=True
+        )
+        return attrs.evolve(base, **changes)
 
     @property
     def quote_delay_minutes(self) -> int:

@@ -26,6 +26,7 @@ __all__ = [
     "future_options_of",
     "futures_nested_json",
     "option_product_json",
+    "without_streamer_symbols",
 ]
 
 _TICK_SMALL, _TICK, _TICK_THRESHOLD = Decimal("0.05"), Decimal("0.25"), Decimal("5.0")
@@ -177,3 +178,17 @@ def futures_nested_json(
         "expirations": expirations,
     }
     return {"futures": futures, "option-chains": [chain]}
+
+
+def without_streamer_symbols(body: Any) -> Any:
+    """``body`` with every ``*streamer-symbol`` key left out, at any depth (the cert sandbox's
+    futures options lack them, NOTES §10)."""
+    if isinstance(body, dict):
+        return {
+            key: without_streamer_symbols(value)
+            for key, value in body.items()
+            if not key.endswith("streamer-symbol")
+        }
+    if isinstance(body, list):
+        return [without_streamer_symbols(item) for item in body]
+    return body

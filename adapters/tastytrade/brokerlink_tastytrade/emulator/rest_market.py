@@ -25,6 +25,7 @@ from brokerlink_tastytrade.emulator.future_options import (
     future_options_of,
     futures_nested_json,
     option_product_json,
+    without_streamer_symbols,
 )
 from brokerlink_tastytrade.emulator.instruments_out import (
     compact_chain_json,
@@ -161,7 +162,7 @@ class MarketRoutes(TastyFrontBase):
 
     def _future_option(self, request: Request, symbol: str) -> Reply:
         option: FutureOption = self._of_kind(symbol, (FutureOption,), "a future option")
-        body = future_option_json(option, self.today())
+        body = self._cert_future_options(future_option_json(option, self.today()))
         return single(body, f"/instruments/future-options/{symbol}")
 
     def _option_products(self, request: Request) -> Reply:
@@ -241,7 +242,7 @@ class MarketRoutes(TastyFrontBase):
         ]
         root = symbol.upper().removeprefix("/")
         body = futures_nested_json(self.engine, root, futures, self.today())
-        return single(body, f"/futures-option-chains/{symbol}/nested")
+        return single(self._cert_future_options(body), f"/futures-option-chains/{symbol}/nested")
 
     def _futures_chain(self, request: Request, symbol: str) -> Reply:
         root = symbol.upper().removeprefix("/")
@@ -254,7 +255,14 @@ class MarketRoutes(TastyFrontBase):
             for contract in expiration.contracts()
             if isinstance(contract, FutureOption)
         ]
-        return collection(items, f"/futures-option-chains/{symbol}")
+        return collection(self._cert_future_options(items), f"/futures-option-chains/{symbol}")
+
+    def _cert_future_options(self, body: Any) -> Any:
+        """Futures-option JSON as the front's sandbox options show it (no streamer symbols in
+        the cert sandbox)."""
+        if self.sandbox.future_options_without_streamer_symbol:
+            return without_streamer_symbols(body)
+        return body
 
     # -- quotes and the DxLink token ------------------------------------------------------------
     def _by_type(self, request: Request) -> Reply:

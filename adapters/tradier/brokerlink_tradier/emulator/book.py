@@ -1,8 +1,8 @@
 """What the Tradier front remembers about orders beyond the engine: Tradier's words and ids.
 
 The engine knows an order's legs, prices and time in force; Tradier also shows the order
-``class``, the ``duration`` as sent (``pre`` and ``post`` both work in the engine's extended
-session), the spread ``type`` (``debit``/``credit``/``even``), the ``tag``, and ids the engine
+``class``, the ``duration`` as sent (``pre`` and ``post`` work in the engine's extended session,
+each within its own Tradier segment, :mod:`.hours`), the spread ``type`` (``debit``/``credit``/``even``), the ``tag``, and ids the engine
 does not have: a parent id for an OTO/OCO/OTOCO group (whose members are engine orders) and an id
 per leg of a multileg order (one engine order). Those ids are allocated here, from a range far
 above the engine's own, in the order the front first needs them, so the same calls always give
@@ -37,6 +37,8 @@ class OrderNote:
     type_word: str
     symbol: str
     tag: str | None = None
+    segment_ended: bool = False
+    """The order stopped working because its pre-market segment ended (shown as ``expired``)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -97,6 +99,8 @@ class OrderBook:
         self._by_engine_group: dict[str, str] = {}
         self._leg_ids: dict[tuple[str, int], str] = {}
         self._next = FIRST_SYNTHETIC_ID
+        self.pre_orders: dict[str, str] = {}
+        """Working ``duration=pre`` orders (engine id -> account id), ended with the segment."""
 
     def _allocate(self) -> str:
         value = str(self._next)

@@ -30,7 +30,7 @@ from brokerlink.models import OrderEvent, Quote
 
 from .sessions import StreamSession
 from .symbols import exchange_code, to_tradier
-from .views import STATUSES
+from .views import status_word
 from .wire import epoch_ms, iso_ms, point
 
 if TYPE_CHECKING:
@@ -168,12 +168,13 @@ def heartbeat(now: datetime) -> dict[str, Any]:
 def _order_event(front: TradierFront, event: OrderEvent, account: str) -> dict[str, Any]:
     order = event.order
     last = event.fill.quantity if event.fill is not None else Decimal(0)
-    done = STATUSES[order.status] not in ("pending", "open", "partially_filled")
     note = front.book.note(order)
+    status = status_word(order, note)
+    done = status not in ("pending", "open", "partially_filled")
     body: dict[str, Any] = {
         "id": int(order.id),
         "event": "order",
-        "status": STATUSES[order.status],
+        "status": status,
         "type": note.type_word,
         "price": point(abs(order.limit_price or _ZERO)),
         "stop_price": point(order.stop_price or _ZERO),

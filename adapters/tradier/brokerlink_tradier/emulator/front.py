@@ -16,14 +16,19 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import attrs
 
 from brokerlink import errors
 from brokerlink._http import Request
 from brokerlink.emulator import Engine
+from brokerlink.emulator import calendar as mkt
 from brokerlink.emulator.http import Front, Reply, Router, WebSocketHandler
 from brokerlink.emulator.oauth import OAuthServer
+from brokerlink.models import Order
 
-from . import accounts, markets, streams, trading, watchlists
+from . import accounts, hours, markets, streams, trading, watchlists
 from . import options as option_routes
 from .book import OrderBook
 from .personality import TradierOptions, tradier_personality
@@ -101,10 +106,46 @@ class TradierFront(Front):
         usage = self.rates.count(token, rate_class(request.method, path))
         if usage.exceeded and self.options.enforce_rate_limits:
             return _quota_violation(usage)
-        step = self.options.request_step
-        if step:
-            self.engine.advance(step)
+        self._advance(self.options.request_step)
         return self._dispatch(request).with_headers(usage.headers())
+
+    def _advance(self, step: timedelta) -> None:
+        """Move the clock ``step`` (the sandbox's polled fills), ending ``pre`` orders exactly
+        when their segment ends on the way (:mod:`.hours`)."""
+        target = self.engine.now() + step
+        for end in sorted(self._pre_segment_ends()):
+            if end > target:
+                break
+            if end > self.engine.now():
+                self.engine.advance_to(end)
+            self._end_pre_orders()
+        if target > self.engine.now():
+            self.engine.advance_to(target)
+        self._end_pre_orders()
+
+    def _pre_end(self, account_id: str, order_id: str) -> tuple[Order, datetime | None]:
+        order = self.engine.order(account_id, order_id)
+        day = mkt.trading_date(mkt.Schedule.EQUITY, order.created_at)
+        window = hours.TRADIER_HOURS.window(mkt.Session.PRE, day)
+        return order, None if window is None else window[1]
+
+    def _pre_segment_ends(self) -> set[datetime]:
+        found = (self._pre_end(a, o)[1] for o, a in list(self.book.pre_orders.items()))
+        return {end for end in found if end is not None}
+
+    def _end_pre_orders(self) -> None:
+        """``pre`` orders still working after 09:24 stop: canceled in the engine, shown as
+        ``expired`` (Tradier's pre-market segment is over; they never reach the open)."""
+        with self.book.lock:
+            for order_id, account_id in list(self.book.pre_orders.items()):
+                order, end = self._pre_end(account_id, order_id)
+                if order.is_working and end is not None and self.engine.now() < end:
+                    continue
+                del self.book.pre_orders[order_id]
+                if order.is_working:
+                    self.engine.cancel(account_id, order_id)
+                    note = self.book.note(order)
+                    self.book.notes[order_id] = attrs.evolve(note, segment_ended=True)
 
     def _dispatch(self, request: Request) -> Reply:
         try:

@@ -24,6 +24,7 @@ from brokerlink.emulator.http import Reply
 from brokerlink.errors import SymbolNotFoundError
 from brokerlink.instruments import Instrument
 
+from . import hours
 from .forms import Params, invalid
 from .quotes import quote_object
 from .symbols import resolve
@@ -149,12 +150,10 @@ def _hhmm(when: datetime) -> str:
 
 def _clock(front: TradierFront, request: Request) -> Reply:
     now = front.engine.now()
-    session = mkt.session_at(mkt.Schedule.EQUITY, now)
+    session = hours.session_now(now)
     state = _STATES[session]
     day = mkt.trading_date(mkt.Schedule.EQUITY, now)
-    windows = [
-        w for d in (day, day + timedelta(days=1)) for w in mkt.windows_on(mkt.Schedule.EQUITY, d)
-    ]
+    windows = [w for d in (day, day + timedelta(days=1)) for w in hours.windows_on(d)]
     current = next((w for w in windows if w[0] <= now < w[1]), None)
     upcoming = next((w for w in windows if w[0] > now), None)
     if current is not None:
@@ -188,7 +187,7 @@ def _calendar(front: TradierFront, request: Request) -> Reply:
     days = []
     day = date(year, month, 1)
     while day.month == month:
-        windows = mkt.windows_on(mkt.Schedule.EQUITY, day)
+        windows = hours.windows_on(day)
         if not windows:
             days.append({"date": day.isoformat(), "status": "closed",
                          "description": "Market is closed"})  # fmt: skip

@@ -19,12 +19,12 @@ from decimal import Decimal
 import attrs
 
 from brokerlink.emulator import Engine
-from brokerlink.emulator import calendar as mkt
 from brokerlink.enums import OrderType, PositionEffect, Side, TimeInForce
 from brokerlink.errors import InvalidOrderError, SymbolNotFoundError
 from brokerlink.instruments import Equity, Option
 from brokerlink.models import Leg, NewOrder
 
+from . import hours
 from .book import OrderNote
 from .forms import Params, invalid
 from .symbols import resolve
@@ -140,13 +140,11 @@ def _single(engine: Engine, params: Params, index: int | None, duration: str | N
     duration = (get("duration") or duration or "").lower()
     if duration not in DURATIONS:
         raise invalid(field("duration"), f"use one of {', '.join(DURATIONS)}")
-    if duration == "pre" and mkt.session_at(mkt.Schedule.EQUITY, engine.now()) in (
-        mkt.Session.REGULAR,
-        mkt.Session.POST,
-    ):
-        raise invalid(field("duration"), "pre market no longer available")
     if is_option and duration in ("pre", "post"):
         raise invalid(field("duration"), "options do not trade in the pre and post sessions")
+    if duration in ("pre", "post") and hours.segment(duration, engine.now()) is None:
+        # Each extended duration trades in its own segment only (:mod:`.hours`).
+        raise invalid(field("duration"), f"{duration} market no longer available")
     underlying = get("symbol")
     if underlying is None:
         raise invalid(field("symbol"), "this parameter is required")

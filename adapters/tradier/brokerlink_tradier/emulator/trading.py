@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from brokerlink._http import Request
+from brokerlink.emulator import Engine
 from brokerlink.emulator.http import Reply
 from brokerlink.errors import InvalidOrderError, OrderNotFoundError, RejectedError
 from brokerlink.models import OrderGroup
 
+from . import hours
 from .forms import Params, invalid
 from .ledger import account_orders, render_order, render_orders
 from .orderform import Plan, Ticket, read_order_form
@@ -77,7 +79,7 @@ def _place(front: TradierFront, request: Request, account_id: str) -> Reply:
     plan = read_order_form(engine, Params(request))
     if plan.preview:
         return json_reply(200, {"order": _preview(front, account_id, plan)})
-    with front.book.lock:
+    with front.book.lock, hours.waiting_for(engine, _segment_wait(engine, plan)):
         try:
             if len(plan.tickets) == 1:
                 placed = [engine.place(account_id, plan.tickets[0].order)]
@@ -87,6 +89,8 @@ def _place(front: TradierFront, request: Request, account_id: str) -> Reply:
             raise _oms_error(exc, plan.tickets) from None
         for order, ticket in zip(placed, plan.tickets, strict=True):
             front.book.notes[order.id] = ticket.note
+            if ticket.note.duration == "pre" and order.is_working:
+                front.book.pre_orders[order.id] = account_id
         order_id = placed[0].id
         if len(placed) > 1:
             group = front.book.add_group(
@@ -96,6 +100,13 @@ def _place(front: TradierFront, request: Request, account_id: str) -> Reply:
     return json_reply(
         200, {"order": {"id": int(order_id), "status": "ok", "partner_id": PARTNER_ID}}
     )
+
+
+def _segment_wait(engine: Engine, plan: Plan) -> timedelta:
+    """How long a ``pre``/``post`` order placed now waits for its segment to open."""
+    now = engine.now()
+    found = (hours.segment(t.note.duration, now) for t in plan.tickets)
+    return max([timedelta(0), *(bounds[0] - now for bounds in found if bounds is not None)])
 
 
 def _place_group(front: TradierFront, account_id: str, plan: Plan) -> list[Any]:

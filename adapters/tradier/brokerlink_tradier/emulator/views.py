@@ -30,6 +30,7 @@ __all__ = [
     "group_view",
     "order_view",
     "side_word",
+    "status_word",
     "strategy_of",
 ]
 
@@ -155,7 +156,7 @@ def order_view(
     parent_id: str | None = None,
 ) -> dict[str, Any]:
     """One engine order as a Tradier order object (``leg_ids`` name a multileg order's legs)."""
-    status = STATUSES[order.status]
+    status = status_word(order, note)
     first = order.legs[0]
     body: dict[str, Any] = {"id": int(order.id)}
     if not order.is_multi_leg:
@@ -206,6 +207,14 @@ def order_view(
         legs.append(_ordered(child))
     body["leg"] = legs
     return _ordered(body)
+
+
+def status_word(order: Order, note: OrderNote) -> str:
+    """Tradier's status of ``order``: a ``pre`` order ended with its segment is ``expired``
+    (the engine canceled it, :mod:`.hours`)."""
+    if note.segment_ended and order.status is OrderStatus.CANCELED:
+        return "expired"
+    return STATUSES[order.status]
 
 
 def group_status(members: Sequence[Order]) -> str:
