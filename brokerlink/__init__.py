@@ -92,6 +92,7 @@ from brokerlink.models import (
     StreamEvent,
 )
 from brokerlink.oauth import AuthorizationCode, RefreshToken
+from brokerlink.strategy import Strategy, StrategyContext, StrategyRun, run_strategy
 from brokerlink.timeframes import Timeframe
 
 # The members users write most, as bare names: bl.BUY, bl.SELL, bl.CLOSE, bl.LIMIT, bl.GTC, ...
@@ -204,6 +205,9 @@ __all__ = [
     "ScopeError",
     "Side",
     "StaticToken",
+    "Strategy",
+    "StrategyContext",
+    "StrategyRun",
     "StreamEvent",
     "StreamKind",
     "StreamSupport",
@@ -216,4 +220,5 @@ __all__ = [
     "connect",
     "connect_async",
     "instrument",
+    "run_strategy",
 ]

@@ -22,6 +22,7 @@ user and the broker's richer ``Equity("AAPL")`` are the same instrument.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar, Self, TypeAlias
@@ -34,6 +35,7 @@ from brokerlink.money import DecimalLike, as_decimal, decimal_places, format_pla
 
 __all__ = [
     "MONTH_CODES",
+    "QUARTERLY",
     "Crypto",
     "Equity",
     "Future",
@@ -43,7 +45,9 @@ __all__ = [
     "InstrumentDetails",
     "InstrumentLike",
     "Option",
+    "future_contracts",
     "instrument",
+    "next_future",
 ]
 
 MONTH_CODES = "FGHJKMNQUVXZ"
@@ -382,3 +386,40 @@ def _parse(text: str) -> Instrument:
 
 def _yymmdd(text: str) -> date:
     return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
+
+
+QUARTERLY = "HMUZ"
+"""The quarterly futures cycle (March, June, September, December): equity index futures' months."""
+
+
+def _cycle_months(cycle: str) -> list[int]:
+    code = cycle.strip().upper()
+    if not code or any(c not in MONTH_CODES for c in code):
+        raise ValueError(f"cycle {cycle!r} must be month codes from {MONTH_CODES} ('HMUZ')")
+    return sorted({MONTH_CODES.index(c) + 1 for c in code})
+
+
+def future_contracts(root: str, start: date, cycle: str = QUARTERLY) -> Iterator[Future]:
+    """The contracts of ``root`` in ``cycle`` from ``start``'s month on, nearest first (endless).
+
+    ``future_contracts("ES", date(2025, 1, 6))`` yields ``/ESH25``, ``/ESM25``, ``/ESU25``, ...
+    Which of them a broker still lists depends on its expiry rules: ask it
+    (``broker.instrument(...)``) and take the first it knows as the front contract.
+    """
+    months = _cycle_months(cycle)
+    year = start.year
+    while True:
+        for month in months:
+            if (year, month) >= (start.year, start.month):
+                yield Future(root, month, year)
+        year += 1
+
+
+def next_future(contract: Future, cycle: str = QUARTERLY) -> Future:
+    """The contract after ``contract`` in ``cycle``: ``/ESH25`` -> ``/ESM25``, ``/ESZ25`` ->
+    ``/ESH26`` (the contract a position rolls to). ``contract``'s month need not be in ``cycle``."""
+    months = _cycle_months(cycle)
+    later = [m for m in months if m > contract.month]
+    if later:
+        return Future(contract.root, later[0], contract.year)
+    return Future(contract.root, months[0], contract.year + 1)

@@ -58,6 +58,7 @@ __all__ = [
     "describe",
     "execute",
     "flatten",
+    "named",
     "net_mid_price",
 ]
 
@@ -185,7 +186,11 @@ def _units(positions: Sequence[Position]) -> int:
 
 
 def close_position(
-    core: BrokerCore, target: CloseTarget, quantity: DecimalLike | None, account: AccountRef
+    core: BrokerCore,
+    target: CloseTarget,
+    quantity: DecimalLike | None,
+    account: AccountRef,
+    client_id: str | None = None,
 ) -> Operation[list[Order]]:
     """See :meth:`brokerlink.Broker.close_position`."""
     items = _targets(target)
@@ -226,10 +231,12 @@ def close_position(
         except errors.BrokerError as exc:
             raise _about(exc, positions) from None
         plan = [Closing(tuple(positions), order)]
-    return (yield from execute(core, plan))
+    return (yield from execute(core, named(plan, client_id)))
 
 
-def flatten(core: BrokerCore, account: AccountRef) -> Operation[list[Order]]:
+def flatten(
+    core: BrokerCore, account: AccountRef, client_id: str | None = None
+) -> Operation[list[Order]]:
     """See :meth:`brokerlink.Broker.flatten`."""
     account_id = yield from core.account_id(account)
     working = yield from core.orders(account_id, "open", None)
@@ -249,7 +256,21 @@ def flatten(core: BrokerCore, account: AccountRef) -> Operation[list[Order]]:
             except errors.BrokerError as exc:
                 raise _about(exc, group) from None
         plan.append(Closing(tuple(group), order))
-    return (yield from execute(core, plan))
+    return (yield from execute(core, named(plan, client_id)))
+
+
+def named(plan: Sequence[Closing], client_id: str | None) -> list[Closing]:
+    """The plan with client ids taken from ``client_id`` (itself for one order, ``<id>-1``,
+    ``<id>-2``, ... for several); ``None`` keeps the generated ones. A caller that replays a
+    recorded session passes its own, because generated ids differ from run to run."""
+    if client_id is None:
+        return list(plan)
+    if len(plan) == 1:
+        return [attrs.evolve(plan[0], order=plan[0].order.evolve(client_id=client_id))]
+    return [
+        attrs.evolve(closing, order=closing.order.evolve(client_id=f"{client_id}-{number}"))
+        for number, closing in enumerate(plan, start=1)
+    ]
 
 
 def execute(core: BrokerCore, plan: Sequence[Closing]) -> Operation[list[Order]]:

@@ -217,14 +217,18 @@ class BrokerCore:
 
     # -- closing --------------------------------------------------------------------------------
     def close_position(
-        self, target: CloseTarget, quantity: DecimalLike | None, account: AccountRef
+        self,
+        target: CloseTarget,
+        quantity: DecimalLike | None,
+        account: AccountRef,
+        client_id: str | None = None,
     ) -> Operation[list[Order]]:
         """See :meth:`brokerlink.Broker.close_position` (the logic is in :mod:`.closing`)."""
-        return (yield from closing.close_position(self, target, quantity, account))
+        return (yield from closing.close_position(self, target, quantity, account, client_id))
 
-    def flatten(self, account: AccountRef) -> Operation[list[Order]]:
+    def flatten(self, account: AccountRef, client_id: str | None = None) -> Operation[list[Order]]:
         """See :meth:`brokerlink.Broker.flatten` (the logic is in :mod:`.closing`)."""
-        return (yield from closing.flatten(self, account))
+        return (yield from closing.flatten(self, account, client_id))
 
     # -- market data ----------------------------------------------------------------------------
     def quotes(

@@ -135,3 +135,6 @@ class _Pump:
                 # Shielded: the caller's cancellation must not cut the stream's cleanup short.
                 with anyio.CancelScope(shield=True):
                     await closer()
+            # Wakes a caller still waiting for an item after close() cancelled this task (a
+            # stream read in another thread); after "done" or "error" the extra is never read.
+            self.handoff.put(("done", None))

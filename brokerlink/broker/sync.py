@@ -175,6 +175,7 @@ class Broker:
         quantity: DecimalLike | None = None,
         *,
         account: AccountRef = None,
+        client_id: str | None = None,
     ) -> list[Order]:
         """Close a position, part of it, or a spread as one order; returns the orders placed.
 
@@ -199,11 +200,12 @@ class Broker:
 
         Every order is checked against the capabilities and previewed (where the broker has
         previews) before it is placed; a failure places nothing and names the position. A
-        placement is never retried.
+        placement is never retried. ``client_id`` names the closing order (``<id>-1``, ``<id>-2``,
+        ... when there are several); by default each gets a generated one.
         """
-        return self._run(self._core.close_position(target, quantity, account))
+        return self._run(self._core.close_position(target, quantity, account, client_id))
 
-    def flatten(self, account: AccountRef = None) -> list[Order]:
+    def flatten(self, account: AccountRef = None, *, client_id: str | None = None) -> list[Order]:
         """Cancel working orders, then close every position; returns the closing orders.
 
         Orders already ``CANCEL_PENDING`` are not cancelled again. Equities and futures close one
@@ -211,9 +213,9 @@ class Broker:
         ``capabilities.max_legs`` legs (priced as in :meth:`close_position`), or one order each
         where the broker takes no multi-leg orders. All closing orders are checked and previewed
         before the first is placed, so a refusal leaves the positions untouched (only the
-        cancels are done).
+        cancels are done). ``client_id`` names the closing orders as in :meth:`close_position`.
         """
-        return self._run(self._core.flatten(account))
+        return self._run(self._core.flatten(account, client_id))
 
     # -- market data ----------------------------------------------------------------------------
     def quotes(self, symbols: Iterable[InstrumentLike] | InstrumentLike) -> dict[str, Quote]:

@@ -18,11 +18,13 @@ from brokerlink._version import __version__
 from brokerlink.cli import (
     account_cmds,
     cassettes_cmd,
+    compare_cmd,
     config_cmds,
     demo,
     emulate_cmd,
     login_cmd,
     market_cmds,
+    run_cmd,
     trading_cmds,
     watchlist_cmd,
 )
@@ -111,6 +113,8 @@ for _module in (
     trading_cmds,
     emulate_cmd,
     demo,
+    run_cmd,
+    compare_cmd,
     cassettes_cmd,
 ):
     _module.register(app)

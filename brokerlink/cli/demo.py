@@ -1,19 +1,16 @@
 """``brokerlink demo``: the same strategy on every installed broker's emulator, side by side.
 
-Offline and without credentials: every adapter that has an emulator environment runs
-``examples/sma_crossover.py`` (loaded by path, exactly the file a user would copy) on
-``"<adapter>:emulator"``, an in-process emulator that never opens a network connection. Adapters
-without an emulator yet get a row saying so; that is not a failure.
+Offline and without credentials: every adapter that has an emulator environment runs the
+strategy in ``examples/sma_crossover.py`` (loaded by path, exactly the file a user would copy)
+with :func:`~brokerlink.run_strategy` on ``"<adapter>:emulator"``, an in-process emulator that
+never opens a network connection beyond loopback. Adapters without an emulator yet get a row
+saying so; that is not a failure.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import attrs
 import typer
@@ -23,13 +20,12 @@ from brokerlink.cli.installed import InstalledAdapter, emulator_environment, ins
 from brokerlink.cli.options import open_broker
 from brokerlink.cli.output import Cell, err_console, money, print_table, quantity
 from brokerlink.errors import BrokerError, ConfigError
+from brokerlink.strategy import Strategy, StrategyRun, load_strategy, run_strategy
 
-__all__ = ["EXAMPLE", "DemoRow", "demo", "find_example", "load_example", "register", "run_one"]
+__all__ = ["EXAMPLE", "DemoRow", "demo", "find_example", "register", "run_one"]
 
 EXAMPLE = Path("examples") / "sma_crossover.py"
 """The strategy the demo runs, relative to the working directory or the repository root."""
-
-_MODULE_NAME = "brokerlink_demo_sma_crossover"
 
 
 @attrs.frozen(kw_only=True)
@@ -37,7 +33,7 @@ class DemoRow:
     """One broker's line in the demo table: the run's result, or why there was none."""
 
     broker: str
-    result: Any = None  # the example's SmaResult (its own module's class, loaded by path)
+    result: StrategyRun | None = None
     note: str = "ok"
     failed: bool = False
 
@@ -60,23 +56,7 @@ def find_example(cwd: Path | None = None) -> Path:
     )
 
 
-def load_example(path: Path) -> ModuleType:
-    """Import the strategy module from ``path`` (it is a script, not part of the package)."""
-    spec = importlib.util.spec_from_file_location(_MODULE_NAME, path)
-    if spec is None or spec.loader is None:
-        raise ConfigError(f"cannot load {path} as a Python module", key="examples")
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses resolve the module's annotations through sys.modules while the class is built.
-    sys.modules[_MODULE_NAME] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[_MODULE_NAME]
-        raise
-    return module
-
-
-def run_one(found: InstalledAdapter, strategy: Callable[..., Any]) -> DemoRow:
+def run_one(found: InstalledAdapter, strategy: type[Strategy]) -> DemoRow:
     """Run ``strategy`` on the adapter's emulator; a failure becomes the row's note."""
     # An adapter package that does not load yet (a placeholder) has no emulator either.
     environment = None if found.adapter is None else emulator_environment(found.adapter)
@@ -85,7 +65,10 @@ def run_one(found: InstalledAdapter, strategy: Callable[..., Any]) -> DemoRow:
     try:
         # A fresh engine per run: the demo's numbers are the same every time it runs.
         with open_broker(None, f"{found.name}:{environment.name}") as broker:
-            return DemoRow(broker=found.name, result=strategy(broker))
+            run = run_strategy(strategy, broker)
+        if run.not_supported is not None:
+            return DemoRow(broker=found.name, note=run.not_supported)
+        return DemoRow(broker=found.name, result=run)
     # One adapter's emulator failing must not hide the others' results: report it in its row.
     except (BrokerError, ValueError) as exc:
         return DemoRow(broker=found.name, note=f"failed: {exc}", failed=True)
@@ -95,13 +78,15 @@ def _cells(row: DemoRow) -> list[Cell]:
     result = row.result
     if result is None:
         return [row.broker, None, None, None, None, None, None, None, row.note]
+    symbol = str(result.parameters.get("symbol", "-"))
+    held = sum((p.quantity for p in result.positions), Decimal(0))
     return [
         row.broker,
-        result.symbol,
+        symbol,
         str(len(result.orders)),
         str(len(result.fills)),
         str(result.trades),
-        quantity(result.final_quantity),
+        quantity(held),
         money(result.realized_pnl),
         money(result.total_pnl),
         row.note,
@@ -110,13 +95,13 @@ def _cells(row: DemoRow) -> list[Cell]:
 
 def demo() -> None:
     """Run the SMA crossover example on every installed emulator, offline, and compare."""
-    module = load_example(find_example())
+    strategy = load_strategy(find_example())
     adapters = installed_adapters()
     rows = []
     console = err_console()
     for found in adapters:
         with console.status(f"running {EXAMPLE.name} on {found.name}...", spinner="dots"):
-            rows.append(run_one(found, module.run))
+            rows.append(run_one(found, strategy))
     print_table(
         f"{EXAMPLE.name} on every emulator (offline)",
         [

@@ -40,6 +40,7 @@ _SECRET_VALUE = re.compile(
 )
 _ACCOUNTS = re.compile("|".join(f"(?:{p})" for p in ACCOUNT_PATTERNS))
 _ALLOWED_VALUES = frozenset({"REDACTED", "cassette-fake-token"})
+_ERROR_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
 
 
 @attrs.frozen
@@ -87,8 +88,14 @@ def scan_text(text: str, path: str, secrets: Iterable[str] = ()) -> Iterator[Fin
 
 def _looks_secret(key: str, value: str) -> bool:
     # "code" is also an ordinary field (error codes, exchange codes): only a long opaque value in
-    # it is an authorization code.
-    return key == "code" and value not in _ALLOWED_VALUES and len(value) >= 16 and " " not in value
+    # it is an authorization code; words joined by underscores (``symbol_not_found``) are not.
+    return (
+        key == "code"
+        and value not in _ALLOWED_VALUES
+        and len(value) >= 16
+        and " " not in value
+        and not _ERROR_CODE.fullmatch(value)
+    )
 
 
 def scan_paths(paths: Iterable[Path], secrets: Iterable[str] | None = None) -> list[Finding]:

@@ -14,23 +14,14 @@ if TYPE_CHECKING:
     from tests.cli.conftest import Cli
 
 STUB = """
-from dataclasses import dataclass
-from decimal import Decimal
+import brokerlink as bl
 
 
-@dataclass(frozen=True)
-class Result:
+class Stub(bl.Strategy):
     symbol: str = "STUB"
-    orders: tuple = ()
-    fills: tuple = ()
-    final_quantity: Decimal = Decimal(0)
-    realized_pnl: Decimal = Decimal("1.5")
-    total_pnl: Decimal = Decimal("1.5")
-    trades: int = 0
 
-
-def run(broker):
-    return Result()
+    def on_start(self, ctx):
+        ctx.stop("nothing to do")
 """
 
 
@@ -111,7 +102,7 @@ def test_the_example_in_the_working_directory_comes_first(cli: Cli, tmp_path: Pa
 
     assert result.exit_code == 0, result.output
     paper = next(row for row in cli.rows(result.output) if row[0] == "paper")
-    assert paper[1:8] == ["STUB", "0", "0", "0", "0", "1.50", "1.50"]
+    assert paper[1:8] == ["STUB", "0", "0", "0", "0", "0.00", "0.00"]
 
 
 def test_the_example_next_to_the_package_is_found_from_anywhere(tmp_path: Path) -> None:
@@ -133,7 +124,12 @@ def test_a_missing_example_is_a_clear_error(cli: Cli, monkeypatch: pytest.Monkey
 
 def test_a_failing_emulator_run_is_reported_in_its_row(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "examples").mkdir()
-    failing = "def run(broker):\n    return broker.cancel('424242')\n"
+    failing = (
+        "import brokerlink as bl\n\n"
+        "class Failing(bl.Strategy):\n"
+        "    def on_start(self, ctx):\n"
+        "        ctx.cancel('424242')\n"
+    )
     (tmp_path / "examples" / "sma_crossover.py").write_text(failing, encoding="utf-8")
 
     result = cli("demo")
@@ -141,3 +137,23 @@ def test_a_failing_emulator_run_is_reported_in_its_row(cli: Cli, tmp_path: Path)
     assert result.exit_code == 1
     paper = next(row for row in cli.rows(result.output) if row[0] == "paper")
     assert paper[8].startswith("failed: [paper]")
+
+
+def test_a_broker_without_what_the_strategy_needs_gets_a_note(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "examples").mkdir()
+    needs = (
+        "import brokerlink as bl\n\n"
+        "class NeedsFutures(bl.Strategy):\n"
+        "    def on_start(self, ctx):\n"
+        "        ctx.require('futures')\n"
+        "        ctx.stop('ok')\n"
+    )
+    (tmp_path / "examples" / "sma_crossover.py").write_text(needs, encoding="utf-8")
+
+    result = cli("demo")
+
+    assert result.exit_code == 0, result.output  # not a failure: the broker says what it lacks
+    tradier = next(row for row in cli.rows(result.output) if row[0] == "tradier")
+    assert tradier[8].startswith("not supported by tradier emulator: futures")
+    paper = next(row for row in cli.rows(result.output) if row[0] == "paper")
+    assert paper[8] == "ok"

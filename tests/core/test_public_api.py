@@ -100,6 +100,9 @@ PINNED_ALL = {
     "StaticToken",
     "StreamEvent",
     "StreamKind",
+    "Strategy",
+    "StrategyContext",
+    "StrategyRun",
     "StreamSupport",
     "SymbolNotFoundError",
     "TimeInForce",
@@ -110,6 +113,7 @@ PINNED_ALL = {
     "connect",
     "connect_async",
     "instrument",
+    "run_strategy",
 }
 
 ADAPTER_PACKAGES = ("brokerlink_tradestation", "brokerlink_tradier", "brokerlink_tastytrade")

@@ -46,6 +46,13 @@ def test_scrubbed_values_and_ordinary_codes_pass() -> None:
     assert list(scan_text(text, "x.yaml")) == []
 
 
+def test_long_error_codes_pass_but_an_opaque_code_of_that_length_does_not() -> None:
+    errors = '{"error":{"code":"preflight_check_failure"}} {"code":"insufficient_funds"}\n'
+    assert list(scan_text(errors, "x.jsonl")) == []
+    leaked = list(scan_text('{"code":"aZ3kQ9xT2mP7wL4v"}\n', "x.jsonl"))
+    assert [f.kind for f in leaked] == ["unscrubbed code"]
+
+
 def test_the_repository_recordings_are_clean() -> None:
     recordings = [p for p in (REPO / "cassettes", REPO / "tests" / "fixtures") if p.exists()]
     assert (REPO / "cassettes").exists()

@@ -85,6 +85,7 @@ PREFLIGHT_CODES: MappingProxyType[str, type[errors.RejectedError]] = MappingProx
         "invalid_quantity": errors.InvalidOrderError,
         "insufficient_buying_power": errors.InsufficientFundsError,
         "insufficient_funds": errors.InsufficientFundsError,
+        "invalid_symbol": errors.SymbolNotFoundError,
         "margin_check_failed": errors.InsufficientFundsError,
     }
 )

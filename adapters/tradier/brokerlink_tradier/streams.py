@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -39,7 +40,7 @@ from brokerlink._http import (
 from brokerlink.adapter import StreamSession
 from brokerlink.capabilities import StreamKind
 from brokerlink.instruments import Instrument
-from brokerlink.models import BarEvent, OrderEvent, PositionEvent, QuoteEvent
+from brokerlink.models import BarEvent, Fill, OrderEvent, PositionEvent, QuoteEvent
 from brokerlink.runtime.drivers import run_async
 from brokerlink.runtime.operation import CallPolicy, Operation
 from brokerlink.runtime.retry import RetryPolicy
@@ -248,15 +249,30 @@ def _stream_error(message: str) -> None:
 async def order_events(
     run: Runner, session: StreamSession, account_id: str, fallback_url: str
 ) -> AsyncIterator[OrderEvent]:
-    """Order events from the account websocket, completed by fetching each order."""
+    """Order events from the account websocket, completed by fetching each order.
+
+    Events sent while the socket was down are lost (the stream has no replay), so after every
+    reconnect the account's orders are read over REST and each order whose state differs from the
+    last one delivered is reported once, as is each order the stream never mentioned that is
+    still working or was created after the newest one it did (by the broker's own clock).
+    """
     policy = RetryPolicy(max_retries=session.max_reconnects)
     failures = 0
+    delivered: dict[str, tuple[str, Decimal]] = {}
+    newest: list[datetime] = []  # created_at of the orders delivered, by the broker's clock
+    connects = 0
     while True:
         url, sessionid = await run(create_session("/accounts/events/session", fallback_url))
         subscribe = {"events": ["order"], "sessionid": sessionid, "excludeAccounts": []}
         failure: errors.OperationFailedError
         async with _SocketPump(session, url, orjson.dumps(subscribe).decode()) as pump:
+            connects += 1
             try:
+                if connects > 1:
+                    for event in await _missed(
+                        run, account_id, delivered, max(newest, default=None)
+                    ):
+                        yield event
                 while True:
                     frame = await pump.next_frame()
                     if frame.get("error"):
@@ -267,7 +283,13 @@ async def order_events(
                         continue
                     failures = 0
                     fetched = await run(operations.order(account_id, found.order_id))
-                    yield order_event(found, fetched)
+                    event = order_event(found, fetched)
+                    state = (event.order.status.value, event.order.filled_quantity)
+                    if delivered.get(event.order.id) == state:
+                        continue  # already reported by the reconciliation after a reconnect
+                    delivered[event.order.id] = state
+                    newest.append(event.order.created_at)
+                    yield event
                 failure = errors.NetworkError("the account stream's session ended", broker=BROKER)
             except errors.OperationFailedError as exc:
                 failure = exc
@@ -276,6 +298,42 @@ async def order_events(
             raise failure
         failures += 1
         await asyncio.sleep(delay)
+
+
+async def _missed(
+    run: Runner,
+    account_id: str,
+    delivered: dict[str, tuple[str, Decimal]],
+    newest: datetime | None,
+) -> list[OrderEvent]:
+    """The orders whose state changed while the socket was down, as events (once each)."""
+    events = []
+    for order in await run(operations.orders(account_id, status="all", since=None)):
+        state = (order.status.value, order.filled_quantity)
+        known = delivered.get(order.id)
+        if known == state:
+            continue
+        # Orders placed at one instant share a timestamp (an emulator's clock stands still).
+        fresh = order.status.is_working or (newest is not None and order.created_at >= newest)
+        if known is None and not fresh:
+            continue  # an order from before the stream started
+        delivered[order.id] = state
+        stamp = order.updated_at or order.created_at
+        grown = order.filled_quantity - (known[1] if known is not None else Decimal(0))
+        fill = None
+        if grown > 0 and order.average_fill_price is not None and len(order.legs) == 1:
+            # The fills missed while the socket was down, as one at the average price.
+            leg = order.legs[0]
+            fill = Fill(
+                order_id=order.id,
+                instrument=leg.instrument,
+                side=leg.side,
+                quantity=grown,
+                price=order.average_fill_price,
+                time=stamp,
+            )
+        events.append(OrderEvent(order=order, fill=fill, time=stamp))
+    return events
 
 
 class _SocketPump:

@@ -109,9 +109,11 @@ def test_market_preview_on_the_emulator_matches_its_quote() -> None:
         bl.Leg(instrument=call, side=bl.BUY, quantity=1, effect="open"),
         bl.Leg(instrument=other, side=bl.SELL, quantity=1, effect="open"),
     )
-    vertical = broker.preview(bl.NewOrder(type=bl.OrderType.MARKET, legs=legs))
-    quotes = broker.quotes([call, other])
-    ask, bid = quotes[str(call)].ask, quotes[str(other)].bid
-    assert ask is not None
-    assert bid is not None
-    assert vertical.estimated_cost == (ask - bid) * 100
+    # NOTES §5.4: a Market order takes one leg only, so a market spread is refused before any
+    # request; a spread is a net limit, which needs no quote to cost.
+    with pytest.raises(bl.NotSupportedError, match="MARKET multi-leg orders"):
+        broker.preview(bl.NewOrder(type=bl.OrderType.MARKET, legs=legs))
+    vertical = broker.preview(
+        bl.NewOrder(type=bl.OrderType.LIMIT, legs=legs, limit_price=Decimal("1.25"))
+    )
+    assert ESTIMATED_FROM_QUOTE not in vertical.warnings
