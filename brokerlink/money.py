@@ -22,6 +22,7 @@ __all__ = [
     "as_decimal",
     "decimal_places",
     "format_plain",
+    "increment_price",
     "optional_decimal",
     "to_decimal",
 ]
@@ -107,3 +108,17 @@ def format_plain(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").removesuffix(".")
     return "0" if text == "-0" else text
+
+
+def increment_price(
+    total: Decimal, average: Decimal | None, before: Decimal, old_average: Decimal | None
+) -> Decimal:
+    """The price of the part of an order filled since ``before`` was, from two cumulative
+    averages (brokers report an order's average fill price, not each fill's): ``average`` over
+    ``total`` now, ``old_average`` over ``before`` then. Zero when no average is known; the
+    current average when there is no earlier one to take out."""
+    if average is None:
+        return Decimal(0)
+    if before > 0 and old_average is not None and total > before:
+        return (total * average - before * old_average) / (total - before)
+    return average

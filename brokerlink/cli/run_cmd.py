@@ -79,10 +79,9 @@ def _broker_for(
             start = engine.now() if engine is not None else utcnow()
             yield session.broker, RunClock(start=start), []
     elif mode == "replay":
-        mismatches: list[str] = []
+        # session.mismatches is filled in place when the replay closes.
         with replayed_session(selector, cassette, overrides=overrides) as session:
-            yield session.broker, RunClock(start=_recorded_start(cassette)), mismatches
-        mismatches.extend(session.mismatches)
+            yield session.broker, RunClock(start=_recorded_start(cassette)), session.mismatches
     else:
         with open_broker(ctx, selector, account) as broker:
             yield broker, None, []

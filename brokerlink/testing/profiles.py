@@ -27,6 +27,7 @@ import pytest
 
 from brokerlink.errors import ConfigError
 from brokerlink.testing import sessions
+from brokerlink.testing.sessions import credentials_hint
 
 if TYPE_CHECKING:
     from brokerlink.broker.sync import Broker
@@ -54,11 +55,6 @@ def refuse_live(selector: str, test_id: str) -> None:
             f"only; mark the test with a sandbox profile, e.g. "
             f"brokerlink_profile('{profile.broker}:sandbox')"
         )
-
-
-def credentials_hint(profile: Profile) -> str:
-    """What supplies ``profile``'s credentials: its env var or ``brokerlink login``."""
-    return sessions.credentials_hint(profile)
 
 
 @attrs.frozen(kw_only=True)

@@ -15,6 +15,7 @@ from brokerlink.money import (
     as_decimal,
     decimal_places,
     format_plain,
+    increment_price,
     optional_decimal,
     to_decimal,
 )
@@ -160,3 +161,13 @@ def test_mask_account_never_shows_more_than_half_or_four(account: str) -> None:
     assert account.endswith(shown)
     if len(account) >= 2:
         assert account not in masked
+
+
+def test_increment_price_takes_the_earlier_fills_out_of_the_average() -> None:
+    # 2 filled at 10.00, then 3 more: the average over 5 is 10.60, so the 3 cost 11.00 each.
+    assert increment_price(Decimal(5), Decimal("10.60"), Decimal(2), Decimal("10.00")) == Decimal(
+        "11.00"
+    )
+    # Nothing reported before: the average is the price.
+    assert increment_price(Decimal(2), Decimal("10.0"), Decimal(0), None) == Decimal("10.0")
+    assert increment_price(Decimal(2), None, Decimal(0), None) == Decimal(0)

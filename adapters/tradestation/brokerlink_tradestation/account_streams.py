@@ -33,6 +33,7 @@ import cattrs
 from brokerlink._http import URL, Response
 from brokerlink.adapter import StreamSession
 from brokerlink.models import Fill, Order, OrderEvent, Position, PositionEvent
+from brokerlink.money import increment_price
 from brokerlink.runtime.drivers import run_async
 from brokerlink.runtime.steps import RunContext
 from brokerlink.runtime.streaming import ErrorTable
@@ -98,7 +99,7 @@ class OrderBook:
             delta = leg.filled_quantity - done
             if delta <= 0:
                 continue
-            price = _delta_price(leg.filled_quantity, leg.average_fill_price or order.average_fill_price,
+            price = increment_price(leg.filled_quantity, leg.average_fill_price or order.average_fill_price,
                                  done, old_prices[index] if index < len(old_prices) else None)  # fmt: skip
             fill = Fill(
                 order_id=order.id,
@@ -122,17 +123,6 @@ class OrderBook:
             prices=prices,
         )
         return events
-
-
-def _delta_price(
-    total: Decimal, average: Decimal | None, before: Decimal, old: Decimal | None
-) -> Decimal:
-    """The price of the newly filled part, from two cumulative averages when both are known."""
-    if average is None:
-        return _ZERO
-    if before > 0 and old is not None and total > before:
-        return (total * average - before * old) / (total - before)
-    return average
 
 
 async def stream_orders(

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -40,7 +39,8 @@ from brokerlink._http import (
 from brokerlink.adapter import StreamSession
 from brokerlink.capabilities import StreamKind
 from brokerlink.instruments import Instrument
-from brokerlink.models import BarEvent, Fill, OrderEvent, PositionEvent, QuoteEvent
+from brokerlink.models import BarEvent, Fill, Order, OrderEvent, PositionEvent, QuoteEvent
+from brokerlink.money import increment_price
 from brokerlink.runtime.drivers import run_async
 from brokerlink.runtime.operation import CallPolicy, Operation
 from brokerlink.runtime.retry import RetryPolicy
@@ -258,8 +258,7 @@ async def order_events(
     """
     policy = RetryPolicy(max_retries=session.max_reconnects)
     failures = 0
-    delivered: dict[str, tuple[str, Decimal]] = {}
-    newest: list[datetime] = []  # created_at of the orders delivered, by the broker's clock
+    delivered: dict[str, Order] = {}  # each order as last reported, by id
     connects = 0
     while True:
         url, sessionid = await run(create_session("/accounts/events/session", fallback_url))
@@ -269,9 +268,7 @@ async def order_events(
             connects += 1
             try:
                 if connects > 1:
-                    for event in await _missed(
-                        run, account_id, delivered, max(newest, default=None)
-                    ):
+                    for event in await _missed(run, account_id, delivered):
                         yield event
                 while True:
                     frame = await pump.next_frame()
@@ -284,11 +281,9 @@ async def order_events(
                     failures = 0
                     fetched = await run(operations.order(account_id, found.order_id))
                     event = order_event(found, fetched)
-                    state = (event.order.status.value, event.order.filled_quantity)
-                    if delivered.get(event.order.id) == state:
+                    if _same_state(delivered.get(event.order.id), event.order):
                         continue  # already reported by the reconciliation after a reconnect
-                    delivered[event.order.id] = state
-                    newest.append(event.order.created_at)
+                    delivered[event.order.id] = event.order
                     yield event
                 failure = errors.NetworkError("the account stream's session ended", broker=BROKER)
             except errors.OperationFailedError as exc:
@@ -300,36 +295,43 @@ async def order_events(
         await asyncio.sleep(delay)
 
 
-async def _missed(
-    run: Runner,
-    account_id: str,
-    delivered: dict[str, tuple[str, Decimal]],
-    newest: datetime | None,
-) -> list[OrderEvent]:
+def _same_state(known: Order | None, order: Order) -> bool:
+    return known is not None and (known.status, known.filled_quantity) == (
+        order.status,
+        order.filled_quantity,
+    )
+
+
+async def _missed(run: Runner, account_id: str, delivered: dict[str, Order]) -> list[OrderEvent]:
     """The orders whose state changed while the socket was down, as events (once each)."""
+    newest = max((order.created_at for order in delivered.values()), default=None)
     events = []
     for order in await run(operations.orders(account_id, status="all", since=None)):
-        state = (order.status.value, order.filled_quantity)
         known = delivered.get(order.id)
-        if known == state:
+        if _same_state(known, order):
             continue
         # Orders placed at one instant share a timestamp (an emulator's clock stands still).
         fresh = order.status.is_working or (newest is not None and order.created_at >= newest)
         if known is None and not fresh:
             continue  # an order from before the stream started
-        delivered[order.id] = state
+        delivered[order.id] = order
         stamp = order.updated_at or order.created_at
-        grown = order.filled_quantity - (known[1] if known is not None else Decimal(0))
+        before = known.filled_quantity if known is not None else Decimal(0)
         fill = None
-        if grown > 0 and order.average_fill_price is not None and len(order.legs) == 1:
-            # The fills missed while the socket was down, as one at the average price.
+        if (
+            order.filled_quantity > before
+            and order.average_fill_price is not None
+            and len(order.legs) == 1
+        ):
+            # The fills missed while the socket was down, as one, at the price of that part.
+            old = known.average_fill_price if known is not None else None
             leg = order.legs[0]
             fill = Fill(
                 order_id=order.id,
                 instrument=leg.instrument,
                 side=leg.side,
-                quantity=grown,
-                price=order.average_fill_price,
+                quantity=order.filled_quantity - before,
+                price=increment_price(order.filled_quantity, order.average_fill_price, before, old),
                 time=stamp,
             )
         events.append(OrderEvent(order=order, fill=fill, time=stamp))
