@@ -16,6 +16,7 @@ from brokerlink._version import __version__
 from brokerlink.auth import AuthStrategy, NoAuth, StaticToken
 from brokerlink.broker.async_ import AsyncBroker
 from brokerlink.broker.connect import connect, connect_async
+from brokerlink.broker.streams import EventStream
 from brokerlink.broker.sync import Broker
 from brokerlink.capabilities import (
     Capabilities,
@@ -161,6 +162,7 @@ __all__ = [
     "ConfigError",
     "Crypto",
     "Equity",
+    "EventStream",
     "Feature",
     "Fill",
     "Future",

@@ -37,7 +37,7 @@ declared feature is overridden.
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
@@ -127,11 +127,24 @@ class OrderChanges:
 
 @attrs.frozen(kw_only=True)
 class StreamSession:
-    """What a stream needs: an async client (with auth and transport) and the retry budget."""
+    """What a stream needs: an async client (with auth and transport) and the retry budget.
+
+    ``on_live`` is called each time the stream is *live*: the broker accepted it (an HTTP stream
+    answered, a websocket handshake acknowledged or its subscription sent), so an event from
+    then on will be delivered. Whoever places an order right after opening a stream waits for
+    it, or the order's first events could pass before the stream is there to see them. A stream
+    that cannot tell (a poll) never calls it, so a wait for it must be bounded.
+    """
 
     client: AsyncClient
     auth: Auth | None
     max_reconnects: int = 5
+    on_live: Callable[[], None] | None = None
+
+    def live(self) -> None:
+        """Tell ``on_live`` (if any) that the stream is live now."""
+        if self.on_live is not None:
+            self.on_live()
 
 
 class Adapter(abc.ABC):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar, overload
 
@@ -12,7 +13,7 @@ from brokerlink.broker.closing import CloseTarget
 from brokerlink.broker.core import AccountRef, BarQuery, BrokerCore, as_instruments
 from brokerlink.broker.extensions import SyncExtension, make_extension
 from brokerlink.broker.session import Connection
-from brokerlink.broker.streams import StreamPortal
+from brokerlink.broker.streams import EventStream, StreamPortal
 from brokerlink.capabilities import Capabilities, StreamKind
 from brokerlink.enums import TimeInForce
 from brokerlink.instruments import Instrument, InstrumentLike, instrument
@@ -277,9 +278,10 @@ class Broker:
         return SyncExtension(make_extension(self._connection.adapter, self._core, name), self._run)
 
     # -- streams --------------------------------------------------------------------------------
-    def _iterate(self, open_stream: Callable[[StreamSession], AsyncIterator[T]]) -> Iterator[T]:
+    def _iterate(self, open_stream: Callable[[StreamSession], AsyncIterator[T]]) -> EventStream[T]:
         """Run ``open_stream`` on the portal's loop with a client that lives as long as it does."""
         connection = self._connection
+        live = threading.Event()
 
         async def owned() -> AsyncIterator[T]:
             # The client is made on the portal's loop and closed when the caller stops iterating.
@@ -288,7 +290,8 @@ class Broker:
                 timeout=connection.timeout,
                 headers=connection.headers,
             ) as client:
-                events = open_stream(StreamSession(client=client, auth=connection.auth))
+                session = StreamSession(client=client, auth=connection.auth, on_live=live.set)
+                events = open_stream(session)
                 try:
                     async for event in events:
                         yield event
@@ -300,11 +303,11 @@ class Broker:
                     if closer is not None:
                         await closer()
 
-        return self._portal.iterate(owned)
+        return EventStream(self._portal.iterate(owned), live)
 
     def stream_quotes(
         self, symbols: Iterable[InstrumentLike] | InstrumentLike
-    ) -> Iterator[QuoteEvent]:
+    ) -> EventStream[QuoteEvent]:
         """Quote events as they arrive; stop by breaking out of the loop."""
         self.capabilities.require_stream(StreamKind.QUOTES)
         self._core.require_scopes(StreamKind.QUOTES)
@@ -313,7 +316,9 @@ class Broker:
             lambda session: self._connection.adapter.stream_quotes(session, wanted)
         )
 
-    def stream_bars(self, symbol: InstrumentLike, timeframe: Timeframe | str) -> Iterator[BarEvent]:
+    def stream_bars(
+        self, symbol: InstrumentLike, timeframe: Timeframe | str
+    ) -> EventStream[BarEvent]:
         """Bar events (``complete`` marks a closed bar)."""
         self.capabilities.require_stream(StreamKind.BARS)
         self._core.require_scopes(StreamKind.BARS)
@@ -322,7 +327,7 @@ class Broker:
             lambda session: self._connection.adapter.stream_bars(session, target, frame)
         )
 
-    def stream_orders(self, account: AccountRef = None) -> Iterator[OrderEvent]:
+    def stream_orders(self, account: AccountRef = None) -> EventStream[OrderEvent]:
         """Order events (with fills) for ``account``."""
         self.capabilities.require_stream(StreamKind.ORDERS)
         self._core.require_scopes(StreamKind.ORDERS)
@@ -331,7 +336,7 @@ class Broker:
             lambda session: self._connection.adapter.stream_orders(session, account_id)
         )
 
-    def stream_positions(self, account: AccountRef = None) -> Iterator[PositionEvent]:
+    def stream_positions(self, account: AccountRef = None) -> EventStream[PositionEvent]:
         """Position events for ``account``."""
         self.capabilities.require_stream(StreamKind.POSITIONS)
         self._core.require_scopes(StreamKind.POSITIONS)

@@ -171,7 +171,8 @@ async def ndjson_lines(
     :class:`Reconnect` to reopen the stream, and anything else it raises goes to the caller
     and ends the stream. ``query()`` is called for every
     (re)connect, so it can carry a resume cursor the caller advances as frames arrive;
-    ``on_connect`` sees each accepted response (its headers) before the first line. The
+    ``on_connect`` sees each accepted response (its headers) before the first line, and
+    ``session.live()`` is called after it. The
     backoff budget (``session.max_reconnects`` by default) counts failures in a row: any
     frame delivered resets it.
 
@@ -208,6 +209,7 @@ async def ndjson_lines(
                 else:
                     if on_connect is not None:
                         on_connect(response)
+                    session.live()
                     # Bytes split on b"\n" here, not aiter_lines(): no text decode of every
                     # chunk and no generator step per line (JSON is UTF-8, and NDJSON lines
                     # end in \n; a \r before it is JSON whitespace, as is a blank line).

@@ -68,18 +68,23 @@ class Link:
         keepalive_message: Callable[[], Awaitable[str]] | None,
         silence: float | None,
         clock: Clock,
+        on_established: Callable[[], None] | None = None,
     ) -> None:
         self._ws, self._broker, self._clock = ws, broker, clock
         self._every = keepalive if keepalive_message is not None else None
         self._keepalive_message = keepalive_message
         self._silence = silence
         self._sent_at = clock()
+        self._on_established = on_established
         self.established = False
         """True once the connection proved itself (an event delivered, or :meth:`establish`)."""
 
     def establish(self) -> None:
         """Call the connection working although no event came yet (a handshake acknowledged):
-        a later failure starts the budget of failures in a row again."""
+        a later failure starts the budget of failures in a row again, and the stream is live
+        (``on_established`` is told, once per connection)."""
+        if not self.established and self._on_established is not None:
+            self._on_established()
         self.established = True
 
     async def send(self, text: str) -> None:
@@ -164,11 +169,11 @@ async def websocket_stream(
             ws = await socket_step(opening, broker=broker)
             link = Link(
                 ws, broker=broker, keepalive=keepalive, keepalive_message=dialed.keepalive,
-                silence=silence, clock=clock,
+                silence=silence, clock=clock, on_established=session.live,
             )  # fmt: skip
             async with contextlib.aclosing(dialed.converse(link)) as events:
                 async for event in events:
-                    link.established = True
+                    link.establish()
                     yield event
             failure = errors.NetworkError("the websocket conversation ended", broker=broker)
         except errors.OperationFailedError as exc:

@@ -1,8 +1,8 @@
 """:func:`run_strategy`: one strategy, one broker, from ``on_start`` to a :class:`StrategyRun`.
 
-The run: connect (or take a :class:`~brokerlink.Broker`), open the order stream, call
-``on_start``, open the market streams it subscribed to, then hand every event to its hook in
-arrival order, on the caller's thread, until ``ctx.stop()``, a limit (``max_bars``,
+The run: connect (or take a :class:`~brokerlink.Broker`), open the order stream and wait until
+the broker accepted it, call ``on_start``, open the market streams it subscribed to, then hand
+every event to its hook in arrival order, on the caller's thread, until ``ctx.stop()``, a limit (``max_bars``,
 ``max_events``, ``duration`` on ``ctx.now``), the streams end, or Ctrl-C. Then the streams are
 closed, ``on_stop`` runs, the orders are settled and the result is built.
 
@@ -15,6 +15,7 @@ and is raised again.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
@@ -28,16 +29,18 @@ from brokerlink.models import BarEvent, OrderEvent, QuoteEvent
 from brokerlink.strategy.base import Strategy
 from brokerlink.strategy.clock import RunClock
 from brokerlink.strategy.context import StrategyContext
-from brokerlink.strategy.feeds import END, Merger
+from brokerlink.strategy.feeds import END, Feed, Merger
 from brokerlink.strategy.orders import fills_of
 from brokerlink.strategy.result import StrategyRun
 
 if TYPE_CHECKING:
+    from brokerlink.broker.streams import EventStream
     from brokerlink.broker.sync import Broker
 
 __all__ = ["run_strategy"]
 
 _POLL = 0.05  # seconds between checks of the limits while no event arrives
+_LIVE_WAIT = 10.0  # seconds the order stream may take to be accepted before on_start runs
 
 
 def run_strategy(
@@ -125,7 +128,9 @@ class _Run:
             except RejectedError as exc:  # a token without the streaming scope, say
                 ctx.log("no order events:", exc)
             else:
-                self.merger.add("orders", _opener(orders)).start()
+                feed = self.merger.add("orders", _opener(orders))
+                feed.start()
+                self._await_live(orders, feed)
         try:
             self.strategy.on_start(ctx)
         except NotSupportedError as exc:
@@ -145,6 +150,20 @@ class _Run:
         self.merger.stop()
         self.strategy.on_stop(ctx)
         return self._result(started_at, start_equity, reason, None)
+
+    def _await_live(self, orders: EventStream[OrderEvent], feed: Feed) -> None:
+        """Wait (bounded) until the broker accepted the order stream, so that the events of an
+        order ``on_start`` or the first hook places cannot pass before the stream is there."""
+        deadline = time.monotonic() + _LIVE_WAIT
+        while not orders.wait_live(_POLL):
+            if not feed.running:
+                return  # the stream failed to open: the loop raises its error
+            if time.monotonic() >= deadline:
+                self.ctx.log(
+                    f"the order stream was not live after {_LIVE_WAIT:g} s: "
+                    "the first order events may be missed"
+                )
+                return
 
     def _open_market_feeds(self) -> None:
         for sub in self.ctx.subscriptions:

@@ -54,6 +54,7 @@ PINNED_ALL = {
     "ConfigError",
     "Crypto",
     "Equity",
+    "EventStream",
     "Feature",
     "Fill",
     "Future",

@@ -367,6 +367,8 @@ class _SocketPump:
         try:
             async with self._session.client.websocket(self._url) as socket:
                 await socket.send_text(self._subscribe)
+                # Tradier acknowledges no subscription: sent is as live as it gets.
+                self._session.live()
                 while True:
                     await self._queue.put(await socket.receive_text())
         except asyncio.CancelledError:

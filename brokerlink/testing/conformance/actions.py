@@ -70,7 +70,7 @@ def quotes(ctx: ScenarioContext, symbols: Sequence[InstrumentLike]) -> dict[str,
             if len(found) == len(wanted):
                 break
     finally:
-        stream.close()  # type: ignore[attr-defined]  # a generator: ends the subscription
+        stream.close()  # ends the subscription
     ctx.note("quotes read from the stream: the broker serves none over REST here")
     return found
 

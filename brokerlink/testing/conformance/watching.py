@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from brokerlink.enums import OrderStatus
 
 if TYPE_CHECKING:
+    from brokerlink.broker.streams import EventStream
     from brokerlink.broker.sync import Broker
     from brokerlink.models import OrderEvent
 
@@ -41,13 +43,21 @@ class OrderStreamWatch:
         self._stop_after: set[str] = set()
         self._expected: dict[str, OrderStatus] = {}
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._pump, name="conformance-orders", daemon=True)
         self.events: list[OrderEvent] = []
         self.problem: BaseException | None = None
 
     def start(self) -> OrderStreamWatch:
-        """Open the stream (in the helper thread) and return ``self``."""
-        self._thread.start()
+        """Open the stream, read it in the helper thread, and return ``self`` once the broker
+        accepted it (or after :data:`SAFETY_SECONDS`): the scenario's first order comes after."""
+        stream = self._broker.stream_orders()
+        thread = threading.Thread(
+            target=self._pump, args=(stream,), name="conformance-orders", daemon=True
+        )
+        thread.start()
+        deadline = time.monotonic() + SAFETY_SECONDS
+        while not stream.wait_live(0.05):
+            if not thread.is_alive() or time.monotonic() >= deadline:
+                break  # a failed stream reports its error through the queue
         return self
 
     def stop_after(self, order_id: str) -> None:
@@ -71,8 +81,7 @@ class OrderStreamWatch:
             marker = any(e.order.id in self._stop_after and e.order.status.is_final for e in seen)
         return marker and self.complete(seen)
 
-    def _pump(self) -> None:
-        stream = self._broker.stream_orders()
+    def _pump(self, stream: EventStream[OrderEvent]) -> None:
         seen: list[OrderEvent] = []
         try:
             for event in stream:
@@ -84,7 +93,7 @@ class OrderStreamWatch:
             self._queue.put(exc)
         finally:
             with contextlib.suppress(Exception):
-                stream.close()  # type: ignore[attr-defined]
+                stream.close()
             self._queue.put(None)
 
     def until(

@@ -241,7 +241,13 @@ async def market_socket(front: TradierFront, socket: EmulatorSocket) -> None:
 
 
 async def account_socket(front: TradierFront, socket: EmulatorSocket) -> None:
-    """``ws /v1/accounts/events``."""
+    """``ws /v1/accounts/events``.
+
+    The first subscription's events start when the socket opened, not when its message is
+    read: Tradier acknowledges no subscription, so a client can only call itself subscribed
+    once it sent one, and an order it places next must not slip in before the message is read.
+    """
+    opened_at: list[int] = [account_cursor(front)]
 
     def subscribe(payload: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         session = _session(front, payload.get("sessionid"), "accounts")
@@ -249,7 +255,8 @@ async def account_socket(front: TradierFront, socket: EmulatorSocket) -> None:
         if wanted != ["order"]:
             raise _Refused("only order events are supported")
         exclude = set(_strings(payload, "excludeAccounts"))
-        feed = account_events(front, session, exclude, after=account_cursor(front))
+        after = opened_at.pop() if opened_at else account_cursor(front)
+        feed = account_events(front, session, exclude, after=after)
         return _attached(front, session, feed)
 
     await _serve(front, socket, subscribe)
