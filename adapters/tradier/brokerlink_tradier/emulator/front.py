@@ -31,6 +31,7 @@ from brokerlink.models import Order
 from . import accounts, hours, markets, streams, trading, watchlists
 from . import options as option_routes
 from .book import OrderBook
+from .events import account_cursor
 from .personality import TradierOptions, tradier_personality
 from .sessions import RateWindows, StreamSessions, Usage
 from .signin import signin_server
@@ -200,7 +201,8 @@ class TradierFront(Front):
         if path == "/v1/markets/events":
             return functools.partial(streams.market_socket, self)
         if path == "/v1/accounts/events":
-            return functools.partial(streams.account_socket, self)
+            # The cursor is taken now, before the accept: see account_socket.
+            return functools.partial(streams.account_socket, self, opened_at=account_cursor(self))
         return None
 
 

@@ -240,14 +240,17 @@ async def market_socket(front: TradierFront, socket: EmulatorSocket) -> None:
     await _serve(front, socket, subscribe)
 
 
-async def account_socket(front: TradierFront, socket: EmulatorSocket) -> None:
+async def account_socket(
+    front: TradierFront, socket: EmulatorSocket, *, opened_at: int | None = None
+) -> None:
     """``ws /v1/accounts/events``.
 
-    The first subscription's events start when the socket opened, not when its message is
-    read: Tradier acknowledges no subscription, so a client can only call itself subscribed
-    once it sent one, and an order it places next must not slip in before the message is read.
+    The first subscription's events start at ``opened_at``, the cursor when the upgrade came
+    in (before the accept), not when its message is read: Tradier acknowledges no
+    subscription, so a client can only call itself subscribed once it sent one, and an order
+    it places next must not slip in before the message is read.
     """
-    opened_at: list[int] = [account_cursor(front)]
+    first: list[int] = [account_cursor(front) if opened_at is None else opened_at]
 
     def subscribe(payload: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
         session = _session(front, payload.get("sessionid"), "accounts")
@@ -255,7 +258,7 @@ async def account_socket(front: TradierFront, socket: EmulatorSocket) -> None:
         if wanted != ["order"]:
             raise _Refused("only order events are supported")
         exclude = set(_strings(payload, "excludeAccounts"))
-        after = opened_at.pop() if opened_at else account_cursor(front)
+        after = first.pop() if first else account_cursor(front)
         feed = account_events(front, session, exclude, after=after)
         return _attached(front, session, feed)
 
