@@ -16,7 +16,7 @@ from brokerlink._version import __version__
 from brokerlink.auth import AuthStrategy, NoAuth, StaticToken
 from brokerlink.broker.async_ import AsyncBroker
 from brokerlink.broker.connect import connect, connect_async
-from brokerlink.broker.streams import EventStream
+from brokerlink.broker.live import AsyncEventStream, EventStream
 from brokerlink.broker.sync import Broker
 from brokerlink.capabilities import (
     Capabilities,
@@ -149,6 +149,7 @@ __all__ = [
     "AmbiguousOrderError",
     "AssetClass",
     "AsyncBroker",
+    "AsyncEventStream",
     "AuthError",
     "AuthStrategy",
     "AuthorizationCode",

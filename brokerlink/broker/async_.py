@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypeVar, overload
@@ -11,6 +12,7 @@ from brokerlink.adapter import StreamSession
 from brokerlink.broker.closing import CloseTarget
 from brokerlink.broker.core import AccountRef, BrokerCore, as_instruments
 from brokerlink.broker.extensions import AsyncExtension, make_extension
+from brokerlink.broker.live import AsyncEventStream
 from brokerlink.broker.session import Connection
 from brokerlink.capabilities import Capabilities, StreamKind
 from brokerlink.enums import TimeInForce
@@ -226,7 +228,7 @@ class AsyncBroker:
         if self.capabilities.history.over_stream:
             query = self._core.bar_query(symbol, timeframe, start, end, limit)
             return await self._connection.adapter.bar_history(
-                self._session(),
+                StreamSession(client=self._client, auth=self._connection.auth),
                 query.instrument,
                 query.timeframe,
                 start=query.start,
@@ -249,44 +251,56 @@ class AsyncBroker:
         """The broker-specific extension ``name``; its methods are awaitables."""
         return AsyncExtension(make_extension(self._connection.adapter, self._core, name), self._run)
 
-    def _session(self) -> StreamSession:
-        return StreamSession(client=self._client, auth=self._connection.auth)
+    def _stream(
+        self, open_stream: Callable[[StreamSession], AsyncIterator[T]]
+    ) -> AsyncEventStream[T]:
+        live = asyncio.Event()
+        session = StreamSession(client=self._client, auth=self._connection.auth, on_live=live.set)
+        return AsyncEventStream(open_stream(session), live)
 
     def stream_quotes(
         self, symbols: Iterable[InstrumentLike] | InstrumentLike
-    ) -> AsyncIterator[QuoteEvent]:
+    ) -> AsyncEventStream[QuoteEvent]:
         """Quote events as they arrive."""
         self.capabilities.require_stream(StreamKind.QUOTES)
         self._core.require_scopes(StreamKind.QUOTES)
-        return self._connection.adapter.stream_quotes(self._session(), as_instruments(symbols))
+        wanted = as_instruments(symbols)
+        return self._stream(lambda session: self._connection.adapter.stream_quotes(session, wanted))
 
     def stream_bars(
         self, symbol: InstrumentLike, timeframe: Timeframe | str
-    ) -> AsyncIterator[BarEvent]:
+    ) -> AsyncEventStream[BarEvent]:
         """Bar events (``complete`` marks a closed bar)."""
         self.capabilities.require_stream(StreamKind.BARS)
         self._core.require_scopes(StreamKind.BARS)
-        return self._connection.adapter.stream_bars(
-            self._session(), instrument(symbol), Timeframe.parse(timeframe)
+        target, frame = instrument(symbol), Timeframe.parse(timeframe)
+        return self._stream(
+            lambda session: self._connection.adapter.stream_bars(session, target, frame)
         )
 
-    def stream_orders(self, account: AccountRef = None) -> AsyncIterator[OrderEvent]:
+    def stream_orders(self, account: AccountRef = None) -> AsyncEventStream[OrderEvent]:
         """Order events (with fills) for ``account``."""
         self.capabilities.require_stream(StreamKind.ORDERS)
         self._core.require_scopes(StreamKind.ORDERS)
-        return self._account_stream(account, self._connection.adapter.stream_orders)
+        adapter = self._connection.adapter
+        return self._stream(
+            lambda session: self._account_stream(session, account, adapter.stream_orders)
+        )
 
-    def stream_positions(self, account: AccountRef = None) -> AsyncIterator[PositionEvent]:
+    def stream_positions(self, account: AccountRef = None) -> AsyncEventStream[PositionEvent]:
         """Position events for ``account``."""
         self.capabilities.require_stream(StreamKind.POSITIONS)
         self._core.require_scopes(StreamKind.POSITIONS)
-        return self._account_stream(account, self._connection.adapter.stream_positions)
+        adapter = self._connection.adapter
+        return self._stream(
+            lambda session: self._account_stream(session, account, adapter.stream_positions)
+        )
 
     async def _account_stream(
-        self, account: AccountRef, open_stream: _AccountStream[T]
+        self, session: StreamSession, account: AccountRef, open_stream: _AccountStream[T]
     ) -> AsyncIterator[T]:
         account_id = await self._run(self._core.account_id(account))
-        events = open_stream(self._session(), account_id)
+        events = open_stream(session, account_id)
         try:
             async for event in events:
                 yield event

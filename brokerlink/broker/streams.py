@@ -12,12 +12,12 @@ import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Generator
 from concurrent.futures import Future
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import anyio
 import anyio.from_thread
 
-__all__ = ["EventStream", "StreamPortal"]
+__all__ = ["StreamPortal"]
 
 T = TypeVar("T")
 
@@ -95,43 +95,6 @@ class StreamPortal:
                 portal.call(portal.stop, True)
         if stack is not None:
             stack.close()
-
-
-class EventStream(Generic[T]):
-    """What the sync ``Broker.stream_*`` calls return: the events, one per ``next()``, and word
-    of when the broker accepted the stream.
-
-    The stream connects on its first ``next()``. An order placed before the stream is live may
-    have its first events pass unseen, so code that reads the stream in one thread and trades in
-    another waits for :meth:`wait_live` before the first order (the strategy runner does).
-    """
-
-    def __init__(self, events: Generator[T, None, None], live: threading.Event) -> None:
-        self._events = events
-        self._live = live
-
-    def __iter__(self) -> EventStream[T]:
-        return self
-
-    def __next__(self) -> T:
-        return next(self._events)
-
-    def close(self) -> None:
-        """Stop the stream (from the thread that iterates it) and close its connection."""
-        self._events.close()
-
-    @property
-    def is_live(self) -> bool:
-        """True once the broker accepted the stream (and again after each reconnect)."""
-        return self._live.is_set()
-
-    def wait_live(self, timeout: float | None = None) -> bool:
-        """Wait until the broker accepted the stream; False after ``timeout`` seconds without.
-
-        Only another thread's ``next()`` connects the stream, so wait from a thread that does
-        not iterate it. A polled stream cannot tell and is never live: bound the wait.
-        """
-        return self._live.wait(timeout)
 
 
 class _Pump:

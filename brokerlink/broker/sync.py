@@ -12,8 +12,9 @@ from brokerlink.adapter import StreamSession
 from brokerlink.broker.closing import CloseTarget
 from brokerlink.broker.core import AccountRef, BarQuery, BrokerCore, as_instruments
 from brokerlink.broker.extensions import SyncExtension, make_extension
+from brokerlink.broker.live import EventStream
 from brokerlink.broker.session import Connection
-from brokerlink.broker.streams import EventStream, StreamPortal
+from brokerlink.broker.streams import StreamPortal
 from brokerlink.capabilities import Capabilities, StreamKind
 from brokerlink.enums import TimeInForce
 from brokerlink.instruments import Instrument, InstrumentLike, instrument

@@ -34,7 +34,7 @@ from brokerlink.strategy.orders import fills_of
 from brokerlink.strategy.result import StrategyRun
 
 if TYPE_CHECKING:
-    from brokerlink.broker.streams import EventStream
+    from brokerlink.broker.live import EventStream
     from brokerlink.broker.sync import Broker
 
 __all__ = ["run_strategy"]

@@ -41,6 +41,7 @@ PINNED_ALL = {
     "AmbiguousOrderError",
     "AssetClass",
     "AsyncBroker",
+    "AsyncEventStream",
     "AuthError",
     "AuthStrategy",
     "AuthorizationCode",

@@ -5,6 +5,8 @@ it before their first order; without it, the first fill could pass before the st
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import queue
 import threading
 
@@ -44,6 +46,37 @@ def test_an_order_stream_is_live_once_read_and_sees_the_next_order_fill(selector
                 statuses.append(event.order.status)
         reader.join(10)
         broker.close_position("SPY")
+
+    assert statuses[-1] is bl.OrderStatus.FILLED
+
+
+@pytest.mark.parametrize("selector", EMULATORS)
+async def test_an_async_order_stream_is_live_once_read_and_sees_the_next_order_fill(
+    selector: str,
+) -> None:
+    async with bl.connect_async(selector) as broker:
+        stream = broker.stream_orders()
+        assert not stream.is_live
+        assert await stream.wait_live(0.2) is False
+        events: asyncio.Queue[bl.OrderEvent] = asyncio.Queue()
+
+        async def read() -> None:
+            async with contextlib.aclosing(stream):
+                async for event in stream:
+                    await events.put(event)
+
+        reader = asyncio.create_task(read())
+        assert await stream.wait_live(10), f"{selector}: the order stream never became live"
+        placed = await broker.place(bl.NewOrder.market("SPY", bl.BUY, 1))
+        statuses = []
+        while not statuses or not statuses[-1].is_final:
+            event = await asyncio.wait_for(events.get(), 10)
+            if event.order.id == placed.id:
+                statuses.append(event.order.status)
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+        await broker.close_position("SPY")
 
     assert statuses[-1] is bl.OrderStatus.FILLED
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from brokerlink.enums import OrderStatus
 
 if TYPE_CHECKING:
-    from brokerlink.broker.streams import EventStream
+    from brokerlink.broker.live import EventStream
     from brokerlink.broker.sync import Broker
     from brokerlink.models import OrderEvent
 
