@@ -21,26 +21,31 @@ future             SELL/BUY+CLOSE  TradeStation ``SELL``/``BUY`` (no effect on i
 
 Spreads close as one multi-leg order, each leg on the opposite side with effect CLOSE, the leg
 quantities in the legs' ratio. How that order is priced depends on what the broker accepts for a
-combo (see :func:`combo_pricing`): a market order where a market combo is allowed, otherwise a
+combo (see :func:`~brokerlink.broker.closing_combos.combo_pricing`): a market order where a market combo is allowed, otherwise a
 limit at the net mid from current quotes, rounded to the tick towards a fill.
 """
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
 from brokerlink import errors
-from brokerlink.capabilities import Capabilities, Feature
+from brokerlink.broker.closing_combos import (
+    ComboPricing,
+    combo_pricing,
+    net_mid_price,
+    option_groups,
+)
+from brokerlink.capabilities import Feature
 from brokerlink.enums import OrderStatus, OrderType, PositionEffect, Side
-from brokerlink.instruments import FutureOption, Instrument, InstrumentLike, Option
+from brokerlink.instruments import Instrument, InstrumentLike
 from brokerlink.instruments import instrument as as_instrument
-from brokerlink.models import Leg, NewOrder, Order, Position, Quote
+from brokerlink.models import Leg, NewOrder, Order, Position
 from brokerlink.money import DecimalLike, format_plain, to_decimal
 
 if TYPE_CHECKING:
@@ -50,42 +55,17 @@ if TYPE_CHECKING:
 __all__ = [
     "CloseTarget",
     "Closing",
-    "ComboPricing",
     "close_position",
     "closing_leg",
     "closing_order",
-    "combo_pricing",
     "describe",
     "execute",
     "flatten",
     "named",
-    "net_mid_price",
 ]
 
 CloseTarget: TypeAlias = Position | InstrumentLike | Sequence[Position | InstrumentLike]
 """A position or symbol to close, or the legs of a spread (positions or symbols) to close as one."""
-
-
-class ComboPricing(enum.StrEnum):
-    """How a closing multi-leg order is priced."""
-
-    MARKET = "market"
-    """A market combo: fills at the net touch."""
-    MID_LIMIT = "mid_limit"
-    """A net limit at the mid of the legs' quotes, rounded to the tick towards a fill."""
-
-
-_DEFAULT_TICK = Decimal("0.01")
-
-
-def combo_pricing(capabilities: Capabilities) -> ComboPricing:
-    """How a closing combo is priced where ``capabilities`` hold: a market combo where the broker
-    takes one (Tradier NOTES §4.2, TradeStation NOTES §7.1: a market close also avoids the
-    combo-limit credit/debit sign trouble of its NOTES §9), else a net limit at the mid
-    (tastytrade NOTES §5.4: "Market: one leg only")."""
-    if OrderType.MARKET in capabilities.multi_leg_order_types:
-        return ComboPricing.MARKET
-    return ComboPricing.MID_LIMIT
 
 
 @attrs.frozen
@@ -246,7 +226,7 @@ def flatten(
             yield from core.cancel(live.id, account_id)
     held = yield from core.positions(account_id)
     plan: list[Closing] = []
-    for group in _groups([p for p in held if p.quantity != 0], core.capabilities.max_legs):
+    for group in option_groups([p for p in held if p.quantity != 0], core.capabilities.max_legs):
         if len(group) == 1:
             position = group[0]
             order = closing_order(position, abs(position.quantity), account_id)
@@ -300,35 +280,7 @@ def execute(core: BrokerCore, plan: Sequence[Closing]) -> Operation[list[Order]]
     return placed
 
 
-# -- grouping and pricing ----------------------------------------------------------------------
-
-
-def _group_key(position: Position) -> str | None:
-    """Options close together per underlying; anything else alone (``None``)."""
-    inst = position.instrument
-    if isinstance(inst, Option):
-        return f"option:{inst.underlying}"
-    if isinstance(inst, FutureOption):
-        return f"future_option:{inst.future}"
-    return None
-
-
-def _groups(positions: Sequence[Position], max_legs: int) -> list[list[Position]]:
-    """Single positions, and option positions by underlying in chunks of at most ``max_legs``."""
-    alone: list[list[Position]] = []
-    by_underlying: dict[str, list[Position]] = {}
-    for position in positions:
-        key = _group_key(position)
-        if key is None or max_legs < 2:
-            alone.append([position])
-        else:
-            by_underlying.setdefault(key, []).append(position)
-    grouped: list[list[Position]] = []
-    for legs in by_underlying.values():
-        # Canonical order keeps an expiration's strikes together, so verticals share an order.
-        legs.sort(key=lambda p: str(p.instrument))
-        grouped.extend(legs[i : i + max_legs] for i in range(0, len(legs), max_legs))
-    return alone + grouped
+# -- the closing combo ---------------------------------------------------------------------------
 
 
 def _combo(
@@ -342,46 +294,3 @@ def _combo(
         return NewOrder(legs=tuple(legs), type=OrderType.MARKET, account=account_id)
     price = yield from net_mid_price(core, legs)
     return NewOrder(legs=tuple(legs), type=OrderType.LIMIT, limit_price=price, account=account_id)
-
-
-def net_mid_price(core: BrokerCore, legs: Sequence[Leg]) -> Operation[Decimal]:
-    """The net mid of one unit of ``legs`` (debit positive, credit negative), on the tick.
-
-    The mid is rounded up (towards +infinity) to the coarsest tick of the legs: paying a little
-    more or taking a little less credit, so the close is not left working for a fraction of a
-    tick.
-    """
-    quotes = yield from core.quotes([leg.instrument for leg in legs])
-    units = Decimal(math.gcd(*(int(leg.quantity) for leg in legs)))
-    net = Decimal(0)
-    for leg in legs:
-        mid = _mid(quotes.get(str(leg.instrument)), leg.instrument)
-        sign = 1 if leg.side is Side.BUY else -1
-        net += sign * leg.quantity / units * mid
-    tick = _DEFAULT_TICK
-    for leg in legs:
-        tick = max(tick, (yield from _tick(core, leg.instrument)))
-    return (net / tick).to_integral_value(rounding=ROUND_CEILING) * tick
-
-
-def _mid(quote: Quote | None, inst: Instrument) -> Decimal:
-    if quote is not None and quote.ask is not None:
-        # No bid (a far out-of-the-money option) means nobody pays anything for it.
-        return (quote.ask + (quote.bid or Decimal(0))) / 2
-    if quote is not None and quote.last is not None:
-        return quote.last
-    raise errors.InvalidOrderError(
-        f"no quote for {inst} to price the closing spread; close it with "
-        "NewOrder.multi_leg(..., limit_price=...) instead",
-        field="limit_price",
-    )
-
-
-def _tick(core: BrokerCore, inst: Instrument) -> Operation[Decimal]:
-    """The instrument's tick: from its details, looked up when the broker offers that."""
-    details = inst.details
-    if details is None and core.capabilities.supports(Feature.INSTRUMENT):
-        details = (yield from core.instrument(inst)).details
-    if details is None or details.tick_size is None or details.tick_size <= 0:
-        return _DEFAULT_TICK
-    return details.tick_size

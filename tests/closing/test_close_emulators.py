@@ -16,7 +16,7 @@ import pytest
 from closing_kit import Emulated, wire_actions
 
 import brokerlink as bl
-from brokerlink.broker.closing import ComboPricing, combo_pricing
+from brokerlink.broker.closing_combos import ComboPricing, combo_pricing
 from brokerlink.capabilities import Feature
 from brokerlink.enums import AssetClass, OrderStatus, OrderType, PositionEffect
 from brokerlink.instruments import Future, Instrument

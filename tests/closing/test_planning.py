@@ -10,7 +10,7 @@ from closing_kit import Emulated, wire_actions
 from test_close_emulators import ES, near_money, open_vertical
 
 import brokerlink as bl
-from brokerlink.broker.closing import ComboPricing, combo_pricing
+from brokerlink.broker.closing_combos import ComboPricing, combo_pricing
 from brokerlink.capabilities import Capabilities
 from brokerlink.enums import AssetClass, OrderStatus, OrderType
 from brokerlink.models import Leg, NewOrder
