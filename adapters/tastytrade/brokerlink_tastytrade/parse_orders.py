@@ -26,6 +26,7 @@ from brokerlink.enums import GroupKind, OrderStatus, OrderType, PositionEffect, 
 from brokerlink.errors import InvalidOrderError, ResponseFormatError
 from brokerlink.instruments import Future, Instrument
 from brokerlink.models import NewOrder, Order, OrderGroup, OrderLeg, OrderPreview, Quote
+from brokerlink.timeutil import utcnow
 from brokerlink_tastytrade.parse import BROKER, signed, structure
 from brokerlink_tastytrade.symbology import (
     instrument_from_tastytrade,
@@ -257,8 +258,14 @@ def _ny_close(day: date) -> datetime:
 #  "updated-at": 1748448002553, "legs": [{"instrument-type": "Equity", "symbol": "AAPL",
 #  "quantity": 1, "remaining-quantity": 0, "action": "Buy to Open",
 #  "fills": [{"fill-price": "1.0", "quantity": 1, "filled-at": "..."}]}]}
-def order_from_tastytrade(conv: cattrs.Converter, raw: Any, *, today: date) -> Order:
-    """One order payload as an :class:`Order` (status, fills and signed net price folded in)."""
+def order_from_tastytrade(
+    conv: cattrs.Converter, raw: Any, *, today: date, now: datetime | None = None
+) -> Order:
+    """One order payload as an :class:`Order` (status, fills and signed net price folded in).
+
+    ``now`` stamps an order the broker sent without ``received-at`` or ``updated-at`` (a
+    dry-run, the documented examples): it was created at the latest when we were told of it.
+    """
     wire = structure(conv, raw, WireOrder)
     legs: list[OrderLeg] = []
     net_fill = _ZERO
@@ -307,7 +314,10 @@ def order_from_tastytrade(conv: cattrs.Converter, raw: Any, *, today: date) -> O
     average_fill: Decimal | None = None
     if all_filled and legs:
         average_fill = net_fill if multi else legs[0].average_fill_price
-    created = wire.received_at or wire.updated_at or datetime.fromtimestamp(0, ZoneInfo("UTC"))
+    # A dry-run order has no ``received-at`` and ``updated-at`` 0 (NOTES §5.6): epoch 0 is "not
+    # set", not a time.
+    updated = wire.updated_at if wire.updated_at and wire.updated_at.timestamp() > 0 else None
+    created = wire.received_at or updated or now or utcnow()
     return Order(
         id=wire.id,
         client_id=wire.external_identifier,
@@ -322,7 +332,7 @@ def order_from_tastytrade(conv: cattrs.Converter, raw: Any, *, today: date) -> O
         limit_price=limit,
         stop_price=wire.stop_trigger,
         created_at=created,
-        updated_at=wire.updated_at or wire.terminal_at,
+        updated_at=updated or wire.terminal_at,
         expires_at=None if wire.gtc_date is None else _ny_close(wire.gtc_date),
         group_id=wire.complex_order_id,
         parent_id=wire.replaces_order_id,
@@ -331,20 +341,25 @@ def order_from_tastytrade(conv: cattrs.Converter, raw: Any, *, today: date) -> O
     )
 
 
-def orders_from_placed(conv: cattrs.Converter, data: Any, *, today: date) -> list[Order]:
-    """The orders of a submit answer: the one order, or a complex order's (trigger first)."""
+def orders_from_placed(
+    conv: cattrs.Converter, data: Any, *, today: date, now: datetime | None = None
+) -> list[Order]:
+    """The orders of a submit answer: the one order, or a complex order's (trigger first);
+    ``now`` as for :func:`order_from_tastytrade`."""
     placed = structure(conv, data, WirePlaced)
     if placed.order is not None:
-        return [order_from_tastytrade(conv, data["order"], today=today)]
+        return [order_from_tastytrade(conv, data["order"], today=today, now=now)]
     if placed.complex_order is None:
         raise ResponseFormatError(
             "the answer holds neither 'order' nor 'complex-order'", path="$.data", broker=BROKER
         )
     complex_raw = data["complex-order"]
-    orders = [order_from_tastytrade(conv, raw, today=today) for raw in complex_raw["orders"]]
+    orders = [
+        order_from_tastytrade(conv, raw, today=today, now=now) for raw in complex_raw["orders"]
+    ]
     if not complex_raw.get("trigger-order"):
         return orders  # an OCO: siblings, no parent
-    trigger = order_from_tastytrade(conv, complex_raw["trigger-order"], today=today)
+    trigger = order_from_tastytrade(conv, complex_raw["trigger-order"], today=today, now=now)
     # The trigger's fill releases the others: it is their parent.
     return [trigger, *(attrs.evolve(o, parent_id=o.parent_id or trigger.id) for o in orders)]
 

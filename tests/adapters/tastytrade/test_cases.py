@@ -17,7 +17,7 @@ commas removed from ``.jsonc`` files; documented doc bugs called out). Kinds:
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,8 @@ def run_parse(case: dict[str, Any]) -> Any:
     conv = tastytrade_converter()
     payload = case["payload"]
     today = date.fromisoformat(case.get("today", "2025-01-02"))
+    # The case's clock: what an order the broker did not stamp is stamped with.
+    now = datetime.combine(today, time(14, 30), UTC)
     parser = case["parser"]
     if parser == "accounts":
         found: Any = parse.accounts_from_tastytrade(conv, payload)
@@ -115,13 +117,15 @@ def run_parse(case: dict[str, Any]) -> Any:
         found = parse.transactions_from_tastytrade(conv, payload, today=today)
     elif parser == "orders":
         found = [
-            parse_orders.order_from_tastytrade(conv, raw, today=today)
+            parse_orders.order_from_tastytrade(conv, raw, today=today, now=now)
             for raw in parse.items_of(payload)
         ]
     elif parser == "order":
-        found = parse_orders.order_from_tastytrade(conv, parse.data_of(payload), today=today)
+        found = parse_orders.order_from_tastytrade(
+            conv, parse.data_of(payload), today=today, now=now
+        )
     elif parser == "placed":
-        found = parse_orders.orders_from_placed(conv, parse.data_of(payload), today=today)
+        found = parse_orders.orders_from_placed(conv, parse.data_of(payload), today=today, now=now)
     elif parser == "preview":
         preview = parse_orders.preview_from_tastytrade(
             conv, parse.data_of(payload), new_order(case["order"])
