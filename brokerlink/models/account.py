@@ -7,16 +7,17 @@ These are built by adapters from broker payloads, so they carry no converters: a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
 import attrs
 
 from brokerlink.enums import AccountStatus, AccountType, Side
-from brokerlink.instruments import Instrument
+from brokerlink.instruments import Instrument, InstrumentLike, instrument
 from brokerlink.models._common import masked, optional_utc
 
-__all__ = ["Account", "Balance", "Position"]
+__all__ = ["Account", "Balance", "Position", "held_quantity"]
 
 
 @attrs.frozen(kw_only=True)
@@ -98,3 +99,10 @@ class Position:
     def cost_basis(self) -> Decimal:
         """Signed amount paid to open: ``quantity * average_price * multiplier``."""
         return self.quantity * self.average_price * self.instrument.multiplier
+
+
+def held_quantity(positions: Iterable[Position], symbol: InstrumentLike) -> Decimal:
+    """The signed quantity of ``symbol`` across ``positions``: zero when none holds it,
+    negative when short. ``symbol`` is matched as an instrument, so any spelling of it works."""
+    target = instrument(symbol)
+    return sum((p.quantity for p in positions if p.instrument == target), Decimal(0))

@@ -31,6 +31,7 @@ from brokerlink.models import (
     Position,
     Quote,
 )
+from brokerlink.models.account import held_quantity
 from brokerlink.strategy.orders import (
     OrderBook,
     require_capabilities,
@@ -183,8 +184,7 @@ class StrategyContext:
 
     def held(self, symbol: InstrumentLike) -> Decimal:
         """The quantity held in ``symbol`` (zero when there is no position; negative when short)."""
-        target = instrument(symbol)
-        return next((p.quantity for p in self.positions() if p.instrument == target), Decimal(0))
+        return held_quantity(self.positions(), symbol)
 
     def orders(self, *, status: str = "open", since: datetime | None = None) -> list[Order]:
         """The account's orders: working ones (``"open"``) or ``"all"``."""

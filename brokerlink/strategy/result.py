@@ -10,8 +10,9 @@ from typing import Any
 import attrs
 
 from brokerlink.enums import Side
-from brokerlink.instruments import InstrumentLike, instrument
+from brokerlink.instruments import InstrumentLike
 from brokerlink.models import Fill, Order, Position
+from brokerlink.models.account import held_quantity
 
 __all__ = ["StrategyRun"]
 
@@ -63,5 +64,4 @@ class StrategyRun:
 
     def quantity(self, symbol: InstrumentLike) -> Decimal:
         """The final quantity held in ``symbol`` (zero when flat in it)."""
-        target = instrument(symbol)
-        return sum((p.quantity for p in self.positions if p.instrument == target), Decimal(0))
+        return held_quantity(self.positions, symbol)

@@ -19,6 +19,7 @@ from brokerlink.enums import PositionEffect, Side
 from brokerlink.errors import BrokerError
 from brokerlink.instruments import instrument
 from brokerlink.models import NewOrder, Order, OrderGroup, Quote
+from brokerlink.models.account import held_quantity
 from brokerlink.testing.conformance.waiting import STATE_POLLS, is_filled, is_final, poll_order
 
 if TYPE_CHECKING:
@@ -127,11 +128,7 @@ def fetch(ctx: ScenarioContext, order_id: str) -> Order:
 
 def held(ctx: ScenarioContext, symbol: InstrumentLike) -> Decimal:
     """The signed quantity of ``symbol`` held now (zero when there is no position)."""
-    text = str(symbol)
-    for position in ctx.broker.positions():
-        if str(position.instrument) == text:
-            return position.quantity
-    return Decimal(0)
+    return held_quantity(ctx.broker.positions(), symbol)
 
 
 def baseline(ctx: ScenarioContext, *symbols: InstrumentLike) -> None:
