@@ -35,6 +35,7 @@ from brokerlink.models import (
 )
 from brokerlink.money import DecimalLike
 from brokerlink.runtime.drivers import run_async
+from brokerlink.runtime.streaming import close_stream
 from brokerlink.timeframes import Timeframe
 
 if TYPE_CHECKING:
@@ -307,9 +308,7 @@ class AsyncBroker:
         finally:
             # Close the adapter's stream here, in the consumer's task: left to the garbage
             # collector, a websocket inside it would be closed from another task.
-            closer = getattr(events, "aclose", None)
-            if closer is not None:
-                await closer()
+            await close_stream(events)
 
 
 if TYPE_CHECKING:

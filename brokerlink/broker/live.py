@@ -16,6 +16,8 @@ import threading
 from collections.abc import AsyncIterator, Generator
 from typing import Generic, TypeVar
 
+from brokerlink.runtime.streaming import close_stream
+
 __all__ = ["AsyncEventStream", "EventStream"]
 
 T = TypeVar("T")
@@ -79,9 +81,7 @@ class AsyncEventStream(Generic[T]):
 
     async def aclose(self) -> None:
         """Stop the stream and close its connection."""
-        closer = getattr(self._events, "aclose", None)
-        if closer is not None:
-            await closer()
+        await close_stream(self._events)
 
     @property
     def is_live(self) -> bool:

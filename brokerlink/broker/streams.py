@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 import anyio
 import anyio.from_thread
 
+from brokerlink.runtime.streaming import close_stream
+
 __all__ = ["StreamPortal"]
 
 T = TypeVar("T")
@@ -130,11 +132,9 @@ class _Pump:
                     return
                 self.handoff.put(("item", item))
         finally:
-            closer = getattr(source, "aclose", None)
-            if closer is not None:
-                # Shielded: the caller's cancellation must not cut the stream's cleanup short.
-                with anyio.CancelScope(shield=True):
-                    await closer()
+            # Shielded: the caller's cancellation must not cut the stream's cleanup short.
+            with anyio.CancelScope(shield=True):
+                await close_stream(source)
             # Wakes a caller still waiting for an item after close() cancelled this task (a
             # stream read in another thread); after "done" or "error" the extra is never read.
             self.handoff.put(("done", None))

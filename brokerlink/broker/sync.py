@@ -36,6 +36,7 @@ from brokerlink.models import (
 )
 from brokerlink.money import DecimalLike
 from brokerlink.runtime.drivers import run_sync
+from brokerlink.runtime.streaming import close_stream
 from brokerlink.timeframes import Timeframe
 
 if TYPE_CHECKING:
@@ -300,9 +301,7 @@ class Broker:
                     # Closed here, before its client: a bare ``async for`` leaves the adapter's
                     # stream suspended for the loop's shutdown, which closes all such leftovers
                     # at once ("aclose(): asynchronous generator is already running").
-                    closer = getattr(events, "aclose", None)
-                    if closer is not None:
-                        await closer()
+                    await close_stream(events)
 
         return EventStream(self._portal.iterate(owned), live)
 

@@ -100,6 +100,17 @@ class _IdleWatch:
         self._handle.cancel()
 
 
+async def close_stream(stream: object) -> None:
+    """Close ``stream`` now, in this task, if it can be closed (an async generator's ``aclose``).
+
+    A stream left to the garbage collector or the loop's shutdown is closed from another task,
+    after its connection's own task may be gone; whoever stops reading one closes it here.
+    """
+    closer = getattr(stream, "aclose", None)
+    if closer is not None:
+        await closer()
+
+
 def json_object(line: str | bytes, *, broker: str) -> dict[str, Any]:
     """One stream line as a JSON object; anything else is a ``ResponseFormatError`` keeping
     the line in ``raw`` (callers that expect text lines, like TradeStation's v2 ``END``, look

@@ -36,6 +36,7 @@ from brokerlink._http import (
     UpgradedStream,
 )
 from brokerlink.adapter import Transport
+from brokerlink.runtime.streaming import close_stream
 from brokerlink.testing.journal import TranscriptLog
 from brokerlink.testing.scrub import Scrubber
 from brokerlink.testing.transcripts import request_key
@@ -220,12 +221,8 @@ class _TeeStream(AsyncByteStream):
             self._entry["ended"] = True
         finally:
             # Closed with this one, as httpx2 closes ours: else the garbage collector would.
-            closer = getattr(chunks, "aclose", None)
-            if closer is not None:
-                await closer()
+            await close_stream(chunks)
 
     async def aclose(self) -> None:
-        closer = getattr(self._inner, "aclose", None)
-        if closer is not None:
-            await closer()
+        await close_stream(self._inner)
         await self._transport.aclose()

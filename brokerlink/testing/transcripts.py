@@ -32,6 +32,7 @@ import orjson
 
 from brokerlink._http import Request
 from brokerlink.emulator.http import EmulatorSocket, Front, Reply, SocketClosed, WebSocketHandler
+from brokerlink.runtime.streaming import close_stream
 from brokerlink.testing.journal import TranscriptLog
 from brokerlink.testing.scrub import Scrubber
 
@@ -119,9 +120,7 @@ class RecordingFront(Front):
                 yield frame
             entry["ended"] = True
         finally:
-            closer = getattr(frames, "aclose", None)
-            if closer is not None:
-                await closer()
+            await close_stream(frames)
 
     def websocket(self, path: str) -> WebSocketHandler | None:
         handler = self._inner.websocket(path)

@@ -56,6 +56,7 @@ from brokerlink.emulator.faults import (
 )
 from brokerlink.emulator.http.front import Front
 from brokerlink.emulator.http.reply import Reply
+from brokerlink.runtime.streaming import close_stream
 
 if TYPE_CHECKING:
     from brokerlink.emulator import Engine
@@ -135,9 +136,7 @@ async def faulted_frames(
                 continue
             yield frame
     finally:
-        closer = getattr(frames, "aclose", None)
-        if closer is not None:
-            await closer()
+        await close_stream(frames)
 
 
 class EmulatorTransport(Transport):
@@ -194,7 +193,7 @@ class EmulatorTransport(Transport):
                 reply.status, headers=reply.headers, content=reply.body, request=request
             )
         if action.drop:
-            await _close(reply.body)
+            await close_stream(reply.body)
             raise _dropped(request.url.path, request)
         frames = faulted_frames(reply.body, self.engine.faults, request.url.path)
         stream = _FrameStream(frames, request)
@@ -216,7 +215,7 @@ class _FrameStream(AsyncByteStream):
             raise read_error(str(exc), self._request) from None
 
     async def aclose(self) -> None:
-        await _close(self._frames)
+        await close_stream(self._frames)
 
 
 class _LoopbackSockets:
@@ -292,12 +291,6 @@ def take_stream_fault(faults: Faults, path: str) -> Fault | None:
                 return faults.take(path, streaming=True)
             return None
     return None
-
-
-async def _close(frames: AsyncIterator[bytes]) -> None:
-    closer = getattr(frames, "aclose", None)
-    if closer is not None:
-        await closer()
 
 
 def _seconds(value: float) -> str:

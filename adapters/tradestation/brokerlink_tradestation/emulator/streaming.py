@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from brokerlink.emulator.http import Reply
+from brokerlink.runtime.streaming import close_stream
 from brokerlink_tradestation.emulator.base import FrontBase
 from brokerlink_tradestation.emulator.orders_out import ts_time
 
@@ -76,9 +77,7 @@ class StreamBase(FrontBase):
                     beats, quiet_since = beats + 1, now
                     yield frame({"Heartbeat": beats, "Timestamp": ts_time(self.engine.now())})
         finally:
-            closer = getattr(body, "aclose", None)
-            if closer is not None:
-                await closer()
+            await close_stream(body)
 
     async def idle(self) -> AsyncIterator[bytes | None]:
         """Nothing but polls: a stream with nothing left to send still beats and hears GoAway."""

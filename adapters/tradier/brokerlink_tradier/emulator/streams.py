@@ -41,6 +41,7 @@ from brokerlink.emulator.http import (
 )
 from brokerlink.errors import SymbolNotFoundError
 from brokerlink.instruments import Instrument
+from brokerlink.runtime.streaming import close_stream
 
 from .events import MARKET_FILTERS, account_cursor, account_events, market_events
 from .forms import Params
@@ -118,9 +119,7 @@ async def _attached(
             yield event
     finally:
         front.sessions.detach(session)
-        closer = getattr(events, "aclose", None)
-        if closer is not None:
-            await closer()
+        await close_stream(events)
 
 
 def _http_stream(
@@ -132,9 +131,7 @@ def _http_stream(
                 yield dumps(event) + (b"\n" if linebreak else b"")
         finally:
             # Closing the response must end the feed now, so the session is released.
-            closer = getattr(events, "aclose", None)
-            if closer is not None:
-                await closer()
+            await close_stream(events)
 
     return Reply.stream(frames(), content_type="application/json")
 
@@ -183,9 +180,7 @@ async def _pump(
         return
     finally:
         await frames.aclose()
-        closer = getattr(events, "aclose", None)
-        if closer is not None:
-            await closer()
+        await close_stream(events)
     # The events ended: the session was retired by a newer one.
     await socket.close(1000, "session replaced")
 
