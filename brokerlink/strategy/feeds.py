@@ -84,11 +84,6 @@ class Feed:
         return not self._thread.is_alive()
 
     @property
-    def running(self) -> bool:
-        """True while the reader thread is alive (started and not yet finished)."""
-        return self._thread.is_alive()
-
-    @property
     def in_stream(self) -> bool:
         """True while the reader waits inside its stream for the next event."""
         return self._in_stream

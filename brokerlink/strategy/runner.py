@@ -15,7 +15,6 @@ and is raised again.
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
@@ -29,7 +28,7 @@ from brokerlink.models import BarEvent, OrderEvent, QuoteEvent
 from brokerlink.strategy.base import Strategy
 from brokerlink.strategy.clock import RunClock
 from brokerlink.strategy.context import StrategyContext
-from brokerlink.strategy.feeds import END, Feed, Merger
+from brokerlink.strategy.feeds import END, Merger
 from brokerlink.strategy.orders import fills_of
 from brokerlink.strategy.result import StrategyRun
 
@@ -128,9 +127,8 @@ class _Run:
             except RejectedError as exc:  # a token without the streaming scope, say
                 ctx.log("no order events:", exc)
             else:
-                feed = self.merger.add("orders", _opener(orders))
-                feed.start()
-                self._await_live(orders, feed)
+                self.merger.add("orders", _opener(orders)).start()
+                self._await_live(orders)
         try:
             self.strategy.on_start(ctx)
         except NotSupportedError as exc:
@@ -151,19 +149,15 @@ class _Run:
         self.strategy.on_stop(ctx)
         return self._result(started_at, start_equity, reason, None)
 
-    def _await_live(self, orders: EventStream[OrderEvent], feed: Feed) -> None:
+    def _await_live(self, orders: EventStream[OrderEvent]) -> None:
         """Wait (bounded) until the broker accepted the order stream, so that the events of an
         order ``on_start`` or the first hook places cannot pass before the stream is there."""
-        deadline = time.monotonic() + _LIVE_WAIT
-        while not orders.wait_live(_POLL):
-            if not feed.running:
-                return  # the stream failed to open: the loop raises its error
-            if time.monotonic() >= deadline:
-                self.ctx.log(
-                    f"the order stream was not live after {_LIVE_WAIT:g} s: "
-                    "the first order events may be missed"
-                )
-                return
+        if not orders.wait_live(_LIVE_WAIT) and not orders.ended:
+            # A stream that failed to open has ended: the loop raises its error.
+            self.ctx.log(
+                f"the order stream was not live after {_LIVE_WAIT:g} s: "
+                "the first order events may be missed"
+            )
 
     def _open_market_feeds(self) -> None:
         for sub in self.ctx.subscriptions:

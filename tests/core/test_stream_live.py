@@ -9,6 +9,8 @@ import asyncio
 import contextlib
 import queue
 import threading
+import time
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -103,3 +105,49 @@ def test_the_runner_reports_an_order_placed_in_on_start() -> None:
     assert run.stop_reason == "saw it end"
     assert strategy.statuses[-1] is bl.OrderStatus.FILLED
     assert not any("not live" in line for line in run.log)
+
+
+def test_waiting_for_a_stream_that_failed_to_open_ends_at_once() -> None:
+    from brokerlink.broker.live import EventStream
+
+    def refused() -> Iterator[int]:
+        raise bl.UnauthorizedError("the token lacks the stream scope", broker="paper")
+        yield 0  # pragma: no cover - a generator that fails on its first step
+
+    stream = EventStream(refused(), threading.Event())
+    failures: list[BaseException] = []
+    reader = threading.Thread(target=lambda: failures.extend(_first_error(stream)), daemon=True)
+    reader.start()
+    started = time.monotonic()
+
+    assert stream.wait_live(10) is False
+    assert time.monotonic() - started < 2  # not the whole bound
+    reader.join(2)
+    assert stream.ended
+    assert [type(e) for e in failures] == [bl.UnauthorizedError]
+
+
+def _first_error(stream: Iterator[int]) -> list[BaseException]:
+    try:
+        next(stream)
+    except BaseException as exc:
+        return [exc]
+    return []
+
+
+async def test_awaiting_an_async_stream_that_failed_to_open_ends_at_once() -> None:
+    from brokerlink.broker.live import AsyncEventStream
+
+    async def refused() -> AsyncIterator[int]:
+        raise bl.UnauthorizedError("the token lacks the stream scope", broker="paper")
+        yield 0  # pragma: no cover - a generator that fails on its first step
+
+    stream = AsyncEventStream(refused(), asyncio.Event())
+    reader = asyncio.create_task(anext(stream))
+    started = time.monotonic()
+
+    assert await stream.wait_live(10) is False
+    assert time.monotonic() - started < 2  # not the whole bound
+    assert stream.ended
+    with pytest.raises(bl.UnauthorizedError):
+        await reader

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -54,10 +53,7 @@ class OrderStreamWatch:
             target=self._pump, args=(stream,), name="conformance-orders", daemon=True
         )
         thread.start()
-        deadline = time.monotonic() + SAFETY_SECONDS
-        while not stream.wait_live(0.05):
-            if not thread.is_alive() or time.monotonic() >= deadline:
-                break  # a failed stream reports its error through the queue
+        stream.wait_live(SAFETY_SECONDS)  # a failed stream reports its error through the queue
         return self
 
     def stop_after(self, order_id: str) -> None:
